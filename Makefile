@@ -1,0 +1,58 @@
+# FRED for Linux 6.1 LTS: the one entry point. See README.md.
+#
+#   make run       build the patched kernel and the tests, boot in QEMU, test
+#   make test      what CI runs: series checks + make run (IDT mode)
+#   make tree      build/linux = v6.1.170 + patches/series, one commit each
+#   make export    patches/ <- the commits in build/linux
+#   make apply KERNEL=/path/to/linux   git am the series onto your tree
+#   make clean     remove build outputs (never build/linux)
+#   make distclean remove build/ entirely, if build/linux holds no work
+
+SHELL := /bin/bash
+S := scripts
+MODE ?= idt
+
+.PHONY: help deps fetch tree kernel tests initramfs run test check-series \
+	export apply clean distclean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	@$(S)/deps.sh
+
+fetch:
+	@$(S)/fetch-base.sh
+
+tree:
+	@$(S)/tree.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh
+
+tests:
+	@$(S)/build-tests.sh
+
+initramfs:
+	@$(S)/initramfs.sh
+
+run:
+	@MODE=$(MODE) $(S)/run.sh
+
+test:
+	@$(S)/test.sh
+
+check-series:
+	@$(S)/check-series.sh
+
+export:
+	@$(S)/export.sh
+
+apply:
+	@$(S)/apply.sh "$(KERNEL)"
+
+clean:
+	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am
+
+distclean:
+	@$(S)/distclean.sh

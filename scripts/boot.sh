@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Boot the kernel with the test initramfs in QEMU TCG and wait for the
+# guest runner (scripts/guest-init) to finish.
+#   boot.sh MODE BZIMAGE INITRAMFS LOGDIR
+# MODE is idt (Debian's QEMU) or fred (ours, with a FRED CPU). Writes
+# LOGDIR/console.log (ttyS0, the kernel) and LOGDIR/results.log (ttyS1,
+# the tests). Fails, printing the console's last lines, when the kernel
+# does not reach the runner, stalls, or dies before the runner is done.
+. "$(dirname "$0")/lib.sh"
+
+mode=$1 kernel=$2 initrd=$3 logdir=$4
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}    # seconds to reach the test runner
+STALL_TIMEOUT=${STALL_TIMEOUT:-480}  # seconds without a new result line
+SMP=${SMP:-2}
+MEM=${MEM:-2G}
+
+case $mode in
+idt)
+	qemu=${QEMU:-qemu-system-x86_64}
+	cpu=${QEMU_CPU:-max,-smap}
+	cmdline_mode=""
+	;;
+fred)
+	qemu=${QEMU_FRED:-$BUILD/qemu/bin/qemu-system-x86_64}
+	[ -x "$qemu" ] || die "no FRED-capable QEMU at $qemu ('make qemu')"
+	cpu=${QEMU_CPU:-max,-smap,+fred,+lkgs,+wrmsrns}
+	cmdline_mode="fred=on"
+	;;
+*) die "unknown mode '$mode' (idt or fred)" ;;
+esac
+need "$qemu"
+[ -f "$kernel" ] || die "no kernel image at $kernel"
+[ -f "$initrd" ] || die "no initramfs at $initrd"
+
+mkdir -p "$logdir"
+console=$logdir/console.log results=$logdir/results.log
+: > "$console"
+: > "$results"
+cmdline="console=ttyS0,115200 rdinit=/init panic=-1 $cmdline_mode ${KERNEL_CMDLINE:-}"
+echo "$qemu -cpu $cpu -smp $SMP -m $MEM -append '$cmdline'" > "$logdir/qemu.cmd"
+
+say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
+"$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$console" -serial "file:$results" \
+	> "$logdir/qemu.log" 2>&1 &
+qpid=$!
+
+last_console() {
+	echo "---- last lines of $console ----" >&2
+	tail -n "${1:-25}" "$console" >&2
+	echo "----" >&2
+}
+stop_qemu() { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null || true; }
+trap stop_qemu EXIT
+
+start=$SECONDS last_size=0 last_change=$SECONDS started=0
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 2
+	if [ $started = 0 ]; then
+		if grep -q '^@@FRED61 START' "$results"; then
+			started=1
+			last_change=$SECONDS
+			say "kernel booted in $((SECONDS - start)) s; running tests"
+		elif [ $((SECONDS - start)) -ge "$BOOT_TIMEOUT" ]; then
+			last_console
+			die "kernel did not reach the test runner within $BOOT_TIMEOUT s ($mode mode)"
+		fi
+		continue
+	fi
+	size=$(stat -c %s "$results")
+	if [ "$size" != "$last_size" ]; then
+		last_size=$size last_change=$SECONDS
+	elif [ $((SECONDS - last_change)) -ge "$STALL_TIMEOUT" ]; then
+		last_console
+		die "VM stalled: no test output for $STALL_TIMEOUT s (last: $(grep '^@@FRED61' "$results" | tail -n 1))"
+	fi
+done
+wait "$qpid" || true
+trap - EXIT
+
+if ! grep -q '^@@FRED61 START' "$results"; then
+	last_console
+	if grep -q 'Kernel panic' "$console"; then
+		die "kernel panicked before the test runner started ($mode mode): $(grep -m1 'Kernel panic' "$console")"
+	fi
+	die "VM exited before the test runner started ($mode mode); see $logdir/qemu.log"
+fi
+if ! grep -q '^@@FRED61 DONE' "$results"; then
+	last_console
+	die "VM ended before the test runner finished (last: $(grep '^@@FRED61' "$results" | tail -n 1))"
+fi
+say "VM done in $((SECONDS - start)) s"

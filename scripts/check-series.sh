@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The series checks that exist so far, one table row each:
+#   - the whole series applies with git am onto a pristine v6.1.170;
+#   - every patch is checkpatch.pl --strict clean.
+# Writes build/logs/series/{summary,*.log}; exits non-zero on any failure.
+. "$(dirname "$0")/lib.sh"
+need git perl
+
+[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make tree'"
+out=$LOGS/series
+rm -rf "$out"
+mkdir -p "$out"
+mapfile -t files < <(series_files)
+passed=0 failed=0
+row() { printf '%-60s%-8s %s\n' "$1" "$2" "${3:-}"; [ "$2" = PASS ] && passed=$((passed + 1)) || failed=$((failed + 1)); }
+
+echo "== series checks: ${#files[@]} patch(es) against $BASE_TAG"
+printf '%-60s%-8s %s\n' CHECK RESULT NOTE
+
+# git am onto a pristine base, in a scratch worktree of build/linux.
+wt=$BUILD/check-am
+git -C "$TREE" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+git -C "$TREE" worktree prune
+if [ ${#files[@]} -eq 0 ]; then
+	row "git am on $BASE_TAG" PASS "empty series"
+else
+	git -C "$TREE" worktree add -q --detach "$wt" "$BASE_TAG"
+	if git -C "$wt" am -q "${files[@]}" > "$out/git-am.log" 2>&1; then
+		row "git am on $BASE_TAG" PASS "${#files[@]} patch(es)"
+	else
+		n=$(cat "$(git -C "$wt" rev-parse --git-dir)/rebase-apply/next" 2>/dev/null || echo 1)
+		row "git am on $BASE_TAG" FAIL "patch $n ($(basename "${files[$((n - 1))]}")) does not apply: $(grep -m1 -E 'error|failed' "$out/git-am.log")"
+		git -C "$wt" am --abort >/dev/null 2>&1 || true
+	fi
+	git -C "$TREE" worktree remove --force "$wt"
+fi
+
+# checkpatch --strict, each patch on its own.
+for f in "${files[@]}"; do
+	name=$(basename "$f")
+	(cd "$TREE" && ./scripts/checkpatch.pl --strict --no-color --showfile "$f") > "$out/checkpatch-$name.log" 2>&1 || true
+	total=$(grep -E '^total: ' "$out/checkpatch-$name.log" | tail -n 1)
+	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$out/checkpatch-$name.log"; then
+		row "checkpatch --strict $name" PASS
+	else
+		row "checkpatch --strict $name" FAIL "${total:-no verdict}; see build/logs/series/checkpatch-$name.log"
+	fi
+done
+
+printf 'passed %d\nfailed %d\nskipped 0\nknown 0\n' $passed $failed > "$out/summary"
+echo "series: $passed passed, $failed failed"
+[ $failed = 0 ]

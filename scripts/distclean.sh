@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Remove build/ entirely, unless build/linux holds work that is not in
+# patches/ (uncommitted changes, or commits never exported).
+. "$(dirname "$0")/lib.sh"
+
+if [ -d "$TREE/.git" ]; then
+	tree_is_clean "$TREE" ||
+		die "build/linux has uncommitted changes; commit and 'make export' them, or remove build/ by hand"
+	read_state
+	[ "$(git -C "$TREE" rev-parse HEAD)" = "$st_head" ] ||
+		die "build/linux has commits that were never exported; 'make export' first, or remove build/ by hand"
+fi
+rm -rf "$BUILD"
+say "removed $BUILD (the base tarball stays cached in $CACHE)"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Pack the test VM's initramfs: busybox-static, scripts/guest-init as /init,
+# the built tests (build/tests) and the shared libraries they load.
+# Prints the archive's path.
+. "$(dirname "$0")/lib.sh"
+need cpio gzip ldd
+
+T=$BUILD/tests
+[ -s "$T/list" ] || die "no tests built; run 'make tests' first"
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "$busybox missing; install busybox-static ('make deps')"
+! ldd "$busybox" >/dev/null 2>&1 ||
+	die "$busybox is dynamically linked; the VM needs busybox-static ('make deps')"
+
+root=$BUILD/initramfs/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,tests}
+cp "$busybox" "$root/bin/busybox"
+install -m 0755 "$TOP/scripts/guest-init" "$root/init"
+cp -a "$T/x86" "$T/fred61" "$T/list" "$root/tests/"
+[ ! -f "$TOP/kselftests/timeouts" ] || grep -v '^#' "$TOP/kselftests/timeouts" > "$root/tests/timeouts"
+
+# Every library (and ELF interpreter) a test program loads, at its path.
+while read -r t; do
+	ldd "$T/$t" 2>/dev/null | grep -oE '/[^ ]+' || true
+done < "$T/list" | sort -u | while read -r lib; do
+	[ -e "$lib" ] || die "library $lib (needed by a test) not found"
+	cp -L --parents "$lib" "$root"
+done
+
+out=$BUILD/initramfs/initramfs.cpio.gz
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 > "$out.new"
+mv "$out.new" "$out"
+say "initramfs: $(du -h "$out" | cut -f1), $(wc -l < "$T/list") test programs"
+echo "$out"

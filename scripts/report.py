@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Turn one VM run's logs into per-test logs, a table and a closing line.
+
+  report.py MODE LOGDIR LIST KNOWN_FAILURES
+
+Reads LOGDIR/results.log (the guest runner's output, see scripts/guest-init)
+and LOGDIR/console.log (the kernel). Writes LOGDIR/tests/<suite>/<name>.tap,
+LOGDIR/summary ("passed N" ... lines) and prints the table.
+
+A test program passes when it exits 0, is skipped when it exits 4
+(KSFT_SKIP), fails otherwise (137: killed at its time limit). A failing test
+listed in KNOWN_FAILURES for this mode is a known failure: reported with
+its reason and not counted. The kernel console counts as one more test:
+any WARNING/BUG/Oops/panic/stall in it is a failure.
+"""
+import os
+import re
+import sys
+
+KSFT_SKIP = 4
+CONSOLE_BAD = re.compile(
+    r"WARNING:|BUG:|Oops|Kernel panic|Call Trace:|UBSAN:|"
+    r"INFO: task .* blocked|rcu: INFO|self-detected stall|"
+    r"Kernel BUG|kernel BUG|double fault|unchecked MSR access")
+
+
+def load_known(path, mode):
+    """{test: (regex, reason)} for this mode."""
+    known = {}
+    if not os.path.exists(path):
+        return known
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = [p.strip() for p in line.split(" | ", 3)]
+            if len(parts) != 4 or parts[0] not in ("idt", "fred", "any"):
+                sys.exit(f"{path}:{n}: want 'MODE | TEST | FAILURE | REASON'")
+            m, test, regex, reason = parts
+            if m in (mode, "any"):
+                known[test] = (re.compile(regex), reason)
+    return known
+
+
+def failure_lines(lines):
+    """The lines that say how a test program failed."""
+    bad = [ln for ln in lines if re.search(r"\[FAIL\]|^not ok", ln)]
+    if bad:
+        return bad
+    runs = [ln for ln in lines if ln.startswith("[RUN]")]
+    return runs[-1:] or [ln for ln in lines if ln.strip()][-1:]
+
+
+def parse_results(path):
+    """Return (header, {test: (rc, secs, lines)}, order, done, cur)."""
+    header, results, order = None, {}, []
+    cur, lines, done = None, [], False
+    with open(path, errors="replace") as f:
+        for raw in f:
+            line = raw.rstrip("\r\n")
+            m = re.match(r"@@FRED61 (\w+) ?(.*)$", line)
+            if not m:
+                if cur is not None:
+                    lines.append(line)
+                continue
+            kind, rest = m.groups()
+            if kind == "START":
+                header = rest
+            elif kind == "BEGIN":
+                cur, lines = rest.strip(), []
+                order.append(cur)
+            elif kind == "END":
+                mm = re.match(r"(\S+) rc=(\d+) secs=(\d+)", rest)
+                if mm and mm.group(1) == cur:
+                    results[cur] = (int(mm.group(2)), int(mm.group(3)), lines)
+                    cur = None
+            elif kind == "DONE":
+                done = True
+    if cur is not None:
+        results[cur] = (None, None, lines)
+    return header, results, order, done
+
+
+def skip_reason(lines):
+    for ln in lines:
+        m = re.search(r"(?:#\s*SKIP|\[SKIP\])\s*:?\s*(.*)", ln)
+        if m:
+            return m.group(1).strip() or "skipped"
+    return "skipped (exit 4)"
+
+
+def main():
+    mode, logdir, listfile, knownfile = sys.argv[1:5]
+    known = load_known(knownfile, mode)
+    header, results, order, done = parse_results(os.path.join(logdir, "results.log"))
+    with open(listfile) as f:
+        planned = [ln.strip() for ln in f if ln.strip()]
+
+    rows = []   # (test, status, secs, note)
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
+    for test in planned:
+        if test not in results:
+            if done:
+                continue  # filtered out in the guest (fred61.only=)
+            rows.append((test, "NOTRUN", None, "the VM ended before this test"))
+            counts["failed"] += 1
+            continue
+        rc, secs, lines = results[test]
+        tapdir = os.path.join(logdir, "tests", os.path.dirname(test))
+        os.makedirs(tapdir, exist_ok=True)
+        with open(os.path.join(logdir, "tests", test + ".tap"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        if rc is None:
+            status, note = "FAIL", "the VM died during this test"
+        elif rc == 0:
+            status = "PASS"
+            subskips = [ln for ln in lines if "[SKIP]" in ln or "# SKIP" in ln]
+            note = f"{len(subskips)} case(s) skipped: {skip_reason(subskips)}" if subskips else ""
+        elif rc == KSFT_SKIP:
+            status, note = "SKIP", skip_reason(lines)
+        else:
+            status = "FAIL"
+            note = "killed at its time limit" if rc == 137 else f"exit {rc}"
+            note += ": " + " ".join(failure_lines(lines)[:1]).strip()[:70]
+        if test in known:
+            regex, reason = known[test]
+            evidence = failure_lines(lines)
+            if status == "FAIL" and evidence and all(regex.search(ln) for ln in evidence):
+                status, note = "KNOWN", reason
+            elif status == "PASS":
+                note = "listed as a known failure but passed: update kselftests/known-failures"
+        counts[{"PASS": "passed", "FAIL": "failed", "SKIP": "skipped",
+                "KNOWN": "known"}[status]] += 1
+        rows.append((test, status, secs, note))
+
+    # Reaching the runner and finishing it is one check, the console another.
+    if header is None:
+        rows.append(("kernel/boot", "FAIL", None, "the kernel never reached the test runner"))
+        counts["failed"] += 1
+    elif not done:
+        rows.append(("kernel/boot", "FAIL", None, "the VM ended or stalled before the runner finished"))
+        counts["failed"] += 1
+    else:
+        rows.append(("kernel/boot", "PASS", None, "booted, ran every test, powered off"))
+        counts["passed"] += 1
+
+    with open(os.path.join(logdir, "console.log"), errors="replace") as f:
+        bad = [ln.rstrip() for ln in f if CONSOLE_BAD.search(ln)]
+    if bad:
+        rows.append(("kernel/console", "FAIL", None, bad[0][:90]))
+        counts["failed"] += 1
+    else:
+        rows.append(("kernel/console", "PASS", None, "no WARNING/BUG/Oops/panic/stall"))
+        counts["passed"] += 1
+
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"== {mode} mode: {header or '(runner never started)'}")
+    print(f"{'TEST':<{width}}{'RESULT':<8}{'TIME':>6}  NOTE")
+    for test, status, secs, note in rows:
+        t = f"{secs}s" if secs is not None else "-"
+        print(f"{test:<{width}}{status:<8}{t:>6}  {note}")
+    if counts["skipped"]:
+        print("skipped:")
+        for test, status, _, note in rows:
+            if status == "SKIP":
+                print(f"  {test}: {note}")
+    partial = [(t, n) for t, st, _, n in rows if st == "PASS" and "case(s) skipped" in n]
+    if partial:
+        print("skipped cases inside passing programs:")
+        for test, note in partial:
+            print(f"  {test}: {note}")
+    if counts["known"]:
+        print(f"known failures (not counted, see kselftests/known-failures): {counts['known']}")
+        for test, status, _, note in rows:
+            if status == "KNOWN":
+                print(f"  {test}: {note}")
+    with open(os.path.join(logdir, "summary"), "w") as f:
+        for k, v in counts.items():
+            f.write(f"{k} {v}\n")
+    print(f"{mode}: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+
+
+if __name__ == "__main__":
+    main()
