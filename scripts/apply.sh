@@ -31,7 +31,7 @@ if ! out=$(git -C "$k" am --3way "${files[@]}" 2>&1); then
 	n=$(cat "$gitdir/rebase-apply/next" 2>/dev/null || echo "?")
 	name=$(basename "${files[$((n - 1))]:-unknown}" 2>/dev/null || echo "?")
 	git -C "$k" am --abort >/dev/null 2>&1 || true
-	printf '%s\n' "$out" | tail -n 25 >&2
+	printf '%s\n' "$out" | grep -vE '^(hint:|When you have|If you prefer|To restore)' | tail -n 25 >&2
 	die "patch $n of ${#files[@]} ($name) does not apply to $k; the am was aborted and the tree is back at $(git -C "$k" rev-parse --short "$before")"
 fi
 say "applied: $(git -C "$k" log --oneline "$before..HEAD" | wc -l) commit(s) on top of $(git -C "$k" rev-parse --short "$before")"

@@ -41,7 +41,8 @@ apply_from() {
 			git -C "$TREE" am --abort >/dev/null 2>&1 || true
 			write_state "partial"
 			die "patch $i ($(basename "$f")) does not apply on top of the ones before it:
-$out"
+$(printf '%s\n' "$out" | grep -E '^(error|fatal|Patch failed)' || printf '%s\n' "$out")
+build/linux is left at patch $((i - 1)); fix patches/ and run again."
 		fi
 	done < <(series_files)
 }
@@ -76,7 +77,9 @@ tree_is_clean "$TREE" ||
 	die "patches/ changed, and build/linux has uncommitted changes:
 $(git -C "$TREE" status --short | head -n 20)
 Commit them and 'make export', or stash them, then run again."
-if [ -n "$st_head" ] && [ "$head" != "$st_head" ]; then
+# Commits in the tree that the last sync does not contain are unexported
+# work. (A tree reset back to an earlier point has none.)
+if [ -n "$st_head" ] && [ -n "$(git -C "$TREE" rev-list "$st_head..HEAD" 2>/dev/null || echo unknown)" ]; then
 	die "patches/ changed, and build/linux has commits that were never exported
 (HEAD $head, last sync $st_head).
 Export them ('make export', which refuses if patches/ has new work too) or
