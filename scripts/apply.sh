@@ -8,12 +8,14 @@ need git
 
 k=${1:-}
 [ -n "$k" ] || die "usage: make apply KERNEL=/path/to/linux"
-[ -d "$k" ] && git -C "$k" rev-parse --git-dir >/dev/null 2>&1 ||
+if [ ! -d "$k" ] || ! git -C "$k" rev-parse --git-dir >/dev/null 2>&1; then
 	die "$k is not a git tree"
+fi
 k=$(cd "$k" && git rev-parse --show-toplevel)
 gitdir=$(git -C "$k" rev-parse --absolute-git-dir)
-[ ! -d "$gitdir/rebase-apply" ] && [ ! -d "$gitdir/rebase-merge" ] ||
+if [ -d "$gitdir/rebase-apply" ] || [ -d "$gitdir/rebase-merge" ]; then
 	die "$k has a git am or rebase in progress; finish or abort it first"
+fi
 tree_is_clean "$k" || die "$k has uncommitted changes; commit or stash them first"
 
 ver=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p; s/^SUBLEVEL = //p' "$k/Makefile" | paste -sd.)

@@ -49,7 +49,7 @@ qpid=$!
 
 last_console() {
 	echo "---- last lines of $console ----" >&2
-	tail -n "${1:-25}" "$console" >&2
+	tail -n 25 "$console" >&2
 	echo "----" >&2
 }
 stop_qemu() { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null || true; }

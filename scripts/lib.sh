@@ -1,5 +1,5 @@
 # Common settings and helpers, sourced by every script in scripts/.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 set -euo pipefail
 
