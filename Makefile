@@ -4,6 +4,7 @@
 #   make test      what CI runs: series checks + make run (IDT mode)
 #   make tree      build/linux = v6.1.170 + patches/series, one commit each
 #   make export    patches/ <- the commits in build/linux
+#   make tests-patch  carry kselftests/ into the series, then export
 #   make apply KERNEL=/path/to/linux   git am the series onto your tree
 #   make clean     remove build outputs (never build/linux)
 #   make distclean remove build/ entirely, if build/linux holds no work
@@ -13,7 +14,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check-series \
-	export apply clean distclean
+	export tests-patch apply clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -47,6 +48,9 @@ check-series:
 
 export:
 	@$(S)/export.sh
+
+tests-patch:
+	@$(S)/sync-kselftests.sh && $(S)/export.sh
 
 apply:
 	@$(S)/apply.sh "$(KERNEL)"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Build the tests that run in the VM, 64- and 32-bit:
-#   x86/     the tree's own tools/testing/selftests/x86
-#   fred61/  ours, from kselftests/
+# Build the tests that run in the VM, 64- and 32-bit: the tree's own
+# tools/testing/selftests/x86, which holds ours too once the series carries
+# them (scripts/sync-kselftests.sh).
 # Writes build/tests/list: one "suite/name" per line, in run order.
 . "$(dirname "$0")/lib.sh"
 need make gcc
 
 [ -f "$KOUT/.config" ] || die "kernel not configured; run 'make kernel' first"
 T=$BUILD/tests
-mkdir -p "$T/x86" "$T/fred61" "$LOGS"
+mkdir -p "$LOGS"
 
 # -m32 needs the i386 C library (gcc-multilib, libc6-dev-i386).
 echo 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null ||
@@ -19,19 +19,16 @@ make -s -C "$TREE" O="$KOUT" headers > "$LOGS/tests-build.log" 2>&1 ||
 	{ tail -n 20 "$LOGS/tests-build.log" >&2; die "make headers failed"; }
 khdr="-isystem $KOUT/usr/include"
 
-say "building tools/testing/selftests/x86 and kselftests/"
-if ! { make -C "$TREE/tools/testing/selftests/x86" OUTPUT="$T/x86" \
-	KHDR_INCLUDES="$khdr" -j"$JOBS" &&
-       make -C "$TOP/kselftests" OUTPUT="$T/fred61" \
-	KSFT_DIR="$TREE/tools/testing/selftests" KHDR_INCLUDES="$khdr" -j"$JOBS"; } \
-	>> "$LOGS/tests-build.log" 2>&1; then
+say "building tools/testing/selftests/x86 (ours among them, from the series)"
+rm -rf "$T/x86"
+mkdir -p "$T/x86"
+if ! make -C "$TREE/tools/testing/selftests/x86" OUTPUT="$T/x86" \
+	KHDR_INCLUDES="$khdr" -j"$JOBS" >> "$LOGS/tests-build.log" 2>&1; then
 	grep -E 'error' "$LOGS/tests-build.log" | head -n 30 >&2 || true
 	die "test build failed (full log: $LOGS/tests-build.log)"
 fi
 
-# Run order: the tree's x86 selftests, then ours; each by name.
-for suite in x86 fred61; do
-	find "$T/$suite" -maxdepth 1 -type f -perm -u+x -printf "$suite/%P\n" | sort
-done > "$T/list"
+# Run order: by name.
+find "$T/x86" -maxdepth 1 -type f -perm -u+x -printf "x86/%P\n" | sort > "$T/list"
 [ -s "$T/list" ] || die "no test binaries were built"
 say "$(wc -l < "$T/list") test programs"

@@ -5,6 +5,7 @@
 # Writes build/logs/series/{summary,*.log}; exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 need git perl
+export GIT_COMMITTER_NAME=$TREE_COMMITTER_NAME GIT_COMMITTER_EMAIL=$TREE_COMMITTER_EMAIL
 
 [ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make tree'"
 out=$LOGS/series
@@ -12,10 +13,10 @@ rm -rf "$out"
 mkdir -p "$out"
 mapfile -t files < <(series_files)
 passed=0 failed=0
-row() { printf '%-60s%-8s %s\n' "$1" "$2" "${3:-}"; [ "$2" = PASS ] && passed=$((passed + 1)) || failed=$((failed + 1)); }
+row() { printf '%-74s%-8s %s\n' "$1" "$2" "${3:-}"; [ "$2" = PASS ] && passed=$((passed + 1)) || failed=$((failed + 1)); }
 
 echo "== series checks: ${#files[@]} patch(es) against $BASE_TAG"
-printf '%-60s%-8s %s\n' CHECK RESULT NOTE
+printf '%-74s%-8s %s\n' CHECK RESULT NOTE
 
 # git am onto a pristine base, in a scratch worktree of build/linux.
 wt=$BUILD/check-am
@@ -33,6 +34,21 @@ else
 		git -C "$wt" am --abort >/dev/null 2>&1 || true
 	fi
 	git -C "$TREE" worktree remove --force "$wt"
+fi
+
+# kselftests/ is the one source of the tests the series carries.
+drift=()
+x86=$TREE/tools/testing/selftests/x86
+for f in "$TOP"/kselftests/*.c "$TOP"/kselftests/*.h; do
+	[ -e "$f" ] || continue
+	cmp -s "$f" "$x86/$(basename "$f")" || drift+=("$(basename "$f")")
+done
+want="TARGETS_C_BOTHBITS += $(cd "$TOP/kselftests" && ls -- *.c | sed 's/\.c$//' | sort | paste -sd' ')"
+grep -qxF "$want" "$x86/Makefile" || drift+=("x86/Makefile")
+if [ ${#drift[@]} -eq 0 ]; then
+	row "kselftests/ carried by the series unchanged" PASS
+else
+	row "kselftests/ carried by the series unchanged" FAIL "differs: ${drift[*]}; run 'make tests-patch'"
 fi
 
 # checkpatch --strict, each patch on its own.

@@ -17,7 +17,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,tests}
 cp "$busybox" "$root/bin/busybox"
 install -m 0755 "$TOP/scripts/guest-init" "$root/init"
-cp -a "$T/x86" "$T/fred61" "$T/list" "$root/tests/"
+cp -a "$T/x86" "$T/list" "$root/tests/"
 [ ! -f "$TOP/kselftests/timeouts" ] || grep -v '^#' "$TOP/kselftests/timeouts" > "$root/tests/timeouts"
 
 # Every library (and ELF interpreter) a test program loads, at its path.

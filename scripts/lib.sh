@@ -20,10 +20,11 @@ BASE_TARBALL=linux_6.1.170.orig.tar.xz
 BASE_SHA256=d97c2b2683633677fa1f41bf5cc58cfac7664b84ca885ce6546d40fee87ba7fe
 BASE_TAG=v$BASE_VERSION
 
-# Fixed identities and dates make the base commit and every applied patch
-# commit reproducible: the same inputs give the same hashes on any machine.
-export GIT_COMMITTER_NAME="fred61 tree"
-export GIT_COMMITTER_EMAIL="fred61@localhost"
+# Fixed identities and dates (set by tree.sh for its own commits only) make
+# the base commit and every applied patch commit reproducible: the same
+# inputs give the same hashes on any machine.
+TREE_COMMITTER_NAME="fred61 tree"
+TREE_COMMITTER_EMAIL="fred61@localhost"
 BASE_DATE="2026-01-01T00:00:00Z"
 
 JOBS=${JOBS:-$(nproc)}

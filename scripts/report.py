@@ -90,6 +90,81 @@ def skip_reason(lines):
     return "skipped (exit 4)"
 
 
+TAP_RESULT = re.compile(r"^(not ok|ok) \d+")
+TAP_SKIP = re.compile(r"#\s*SKIP", re.I)
+
+
+def tap_program(rc, lines, regex, reason):
+    """A program that reports in TAP: every case counts on its own."""
+    c = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
+    bad, known_lines = [], []
+    for ln in lines:
+        m = TAP_RESULT.match(ln)
+        if not m:
+            continue
+        if m.group(1) == "ok":
+            c["skipped" if TAP_SKIP.search(ln) else "passed"] += 1
+        elif regex and regex.search(ln):
+            c["known"] += 1
+            known_lines.append(ln)
+        else:
+            c["failed"] += 1
+            bad.append(ln)
+    plan = next((int(m.group(1)) for m in (re.match(r"^1\.\.(\d+)", ln) for ln in lines) if m), None)
+    ran = sum(c.values())
+    extra = []
+    if rc is None:
+        extra.append("the VM died during this program")
+    elif rc == 137:
+        extra.append("killed at its time limit")
+    elif rc not in (0, KSFT_SKIP) and not bad and not known_lines:
+        extra.append(f"exit {rc} with no failed case")
+    if plan is not None and ran < plan:
+        extra.append(f"{plan - ran} of {plan} planned cases never reported")
+    c["failed"] += len(extra)
+    parts = [f"{ran} cases: {c['passed']} ok"]
+    for k in ("skipped", "known", "failed"):
+        if c[k]:
+            parts.append(f"{c[k]} {k}")
+    note = ", ".join(parts)
+    if bad or extra:
+        status = "FAIL"
+        note += ": " + (extra + [b.strip() for b in bad])[0][:70]
+    elif known_lines:
+        status = "KNOWN"
+        note += f" ({reason})"[:120]
+    elif c["passed"] == 0 and c["skipped"]:
+        status = "SKIP"
+    else:
+        status = "PASS"
+    return status, note, c
+
+
+def plain_program(rc, lines, regex, reason):
+    """A program that says [OK]/[FAIL]/[SKIP]: it counts as one."""
+    c = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
+    if rc is None:
+        status, note = "FAIL", "the VM died during this test"
+    elif rc == 0:
+        status = "PASS"
+        subskips = [ln for ln in lines if "[SKIP]" in ln or "# SKIP" in ln]
+        note = f"{len(subskips)} case(s) skipped: {skip_reason(subskips)}" if subskips else ""
+    elif rc == KSFT_SKIP:
+        status, note = "SKIP", skip_reason(lines)
+    else:
+        status = "FAIL"
+        note = "killed at its time limit" if rc == 137 else f"exit {rc}"
+        note += ": " + " ".join(failure_lines(lines)[:1]).strip()[:70]
+    if regex:
+        evidence = failure_lines(lines)
+        if status == "FAIL" and evidence and all(regex.search(ln) for ln in evidence):
+            status, note = "KNOWN", reason
+        elif status == "PASS":
+            note = "listed as a known failure but passed: update kselftests/known-failures"
+    c[{"PASS": "passed", "FAIL": "failed", "SKIP": "skipped", "KNOWN": "known"}[status]] += 1
+    return status, note, c
+
+
 def main():
     mode, logdir, listfile, knownfile = sys.argv[1:5]
     known = load_known(knownfile, mode)
@@ -111,27 +186,13 @@ def main():
         os.makedirs(tapdir, exist_ok=True)
         with open(os.path.join(logdir, "tests", test + ".tap"), "w") as f:
             f.write("\n".join(lines) + "\n")
-        if rc is None:
-            status, note = "FAIL", "the VM died during this test"
-        elif rc == 0:
-            status = "PASS"
-            subskips = [ln for ln in lines if "[SKIP]" in ln or "# SKIP" in ln]
-            note = f"{len(subskips)} case(s) skipped: {skip_reason(subskips)}" if subskips else ""
-        elif rc == KSFT_SKIP:
-            status, note = "SKIP", skip_reason(lines)
+        regex, reason = known.get(test, (None, None))
+        if any(TAP_RESULT.match(ln) for ln in lines):
+            status, note, c = tap_program(rc, lines, regex, reason)
         else:
-            status = "FAIL"
-            note = "killed at its time limit" if rc == 137 else f"exit {rc}"
-            note += ": " + " ".join(failure_lines(lines)[:1]).strip()[:70]
-        if test in known:
-            regex, reason = known[test]
-            evidence = failure_lines(lines)
-            if status == "FAIL" and evidence and all(regex.search(ln) for ln in evidence):
-                status, note = "KNOWN", reason
-            elif status == "PASS":
-                note = "listed as a known failure but passed: update kselftests/known-failures"
-        counts[{"PASS": "passed", "FAIL": "failed", "SKIP": "skipped",
-                "KNOWN": "known"}[status]] += 1
+            status, note, c = plain_program(rc, lines, regex, reason)
+        for k in c:
+            counts[k] += c[k]
         rows.append((test, status, secs, note))
 
     # Reaching the runner and finishing it is one check, the console another.
@@ -165,6 +226,12 @@ def main():
         for test, status, _, note in rows:
             if status == "SKIP":
                 print(f"  {test}: {note}")
+    tap_skips = [(t, ln.strip()) for t in planned if t in results
+                 for ln in results[t][2] if TAP_RESULT.match(ln) and TAP_SKIP.search(ln)]
+    if tap_skips:
+        print("skipped TAP cases:")
+        for test, ln in tap_skips:
+            print(f"  {test}: {ln}")
     partial = [(t, n) for t, st, _, n in rows if st == "PASS" and "case(s) skipped" in n]
     if partial:
         print("skipped cases inside passing programs:")
@@ -173,8 +240,12 @@ def main():
     if counts["known"]:
         print(f"known failures (not counted, see kselftests/known-failures): {counts['known']}")
         for test, status, _, note in rows:
-            if status == "KNOWN":
-                print(f"  {test}: {note}")
+            if status != "KNOWN":
+                continue
+            regex, reason = known[test]
+            cases = [ln.strip() for ln in results[test][2]
+                     if TAP_RESULT.match(ln) and ln.startswith("not ok") and regex.search(ln)]
+            print(f"  {test}: {'; '.join(cases) + ': ' if cases else ''}{reason}")
     with open(os.path.join(logdir, "summary"), "w") as f:
         for k, v in counts.items():
             f.write(f"{k} {v}\n")

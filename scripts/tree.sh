@@ -6,6 +6,7 @@
 # changed too.
 . "$(dirname "$0")/lib.sh"
 need git tar xz sha256sum
+export GIT_COMMITTER_NAME=$TREE_COMMITTER_NAME GIT_COMMITTER_EMAIL=$TREE_COMMITTER_EMAIL
 
 make_base() {
 	local tarball tmp
