@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System calls from user mode, through every door the kernel has: SYSCALL,
+ * INT $0x80 and the 32-bit vDSO, and the emulated vsyscall page. Each must
+ * return the right value, leave every other register as it was (RCX and
+ * R11 hold the return IP and RFLAGS after SYSCALL), be seen whole by
+ * ptrace and seccomp, restart as the signal rules say, and fail a bogus
+ * sigreturn with SIGSEGV rather than an oops.
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "entry_harness.h"
+
+#define NR32_GETPID	20	/* the i386 table, for INT $0x80 and the vDSO */
+#define NR_BAD		1000
+#define BAD_NR_RET	(-38L)	/* what an unknown syscall number returns */
+
+#ifndef SYS_SECCOMP
+# define SYS_SECCOMP	1	/* si_code of a seccomp SIGSYS */
+#endif
+
+#define TARGET(name, insns)						\
+	static void __attribute__((naked)) name(void)			\
+	{								\
+		asm volatile (insns "\n\tret");				\
+	}
+
+TARGET(t_int80, "int $0x80")				/* cd 80 */
+#ifdef __x86_64__
+TARGET(t_syscall, "syscall")				/* 0f 05 */
+#endif
+/* pushf; orl $0x100, (%Rsp); popf; int $0x80 (at 9); nop (at 11) */
+#define STEP_INT80 "pushf\n\t.byte 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00\n\tpopf\n\tint $0x80\n\tnop"
+TARGET(t_step_int80, STEP_INT80)
+
+static bool check_regs(const char *name, const struct uregs *in, const struct uregs *out,
+		       const struct uregs *want)
+{
+	char why[96];
+
+	if (uregs_same(want, out, why, sizeof(why)))
+		return true;
+	ksft_test_result_fail("%s: %s\n", name, why);
+	return false;
+}
+
+/* One syscall through the harness: only AX (and, for SYSCALL, CX/R11) change. */
+static void test_regs(const char *name, void (*target)(void), unsigned long nr,
+		      long want_ret, bool is_syscall_insn, unsigned int len)
+{
+	struct uregs in, out, want;
+
+	uregs_fill(&in, nr & 0xff);
+	in.gpr[GPR_AX] = nr;
+	harness(&in, &out, target);
+	want = in;
+	want.gpr[GPR_AX] = want_ret;
+#ifdef __x86_64__
+	if (is_syscall_insn) {
+		want.gpr[GPR_CX] = (unsigned long)target + len;
+		want.gpr[10] = in.flags | 0x200;	/* R11: RFLAGS with IF */
+		if (out.gpr[GPR_CX] != want.gpr[GPR_CX] || out.gpr[10] != want.gpr[10]) {
+			ksft_test_result_fail("%s: RCX/R11 are %#lx/%#lx, expected %#lx/%#lx\n",
+					      name, out.gpr[GPR_CX], out.gpr[10],
+					      want.gpr[GPR_CX], want.gpr[10]);
+			return;
+		}
+	}
+#endif
+	if (check_regs(name, &in, &out, &want))
+		ksft_test_result_pass("%s\n", name);
+}
+
+#ifndef __x86_64__
+static void test_vdso(void)
+{
+	void *vsys = (void *)getauxval(AT_SYSINFO);
+
+	if (!vsys) {
+		ksft_test_result_skip("vDSO __kernel_vsyscall: no AT_SYSINFO\n");
+		ksft_test_result_skip("vDSO __kernel_vsyscall, bad number: no AT_SYSINFO\n");
+		return;
+	}
+	test_regs("vDSO __kernel_vsyscall: getpid", (void (*)(void))vsys, NR32_GETPID,
+		  getpid(), false, 0);
+	test_regs("vDSO __kernel_vsyscall: bad number gives -38",
+		  (void (*)(void))vsys, NR_BAD, BAD_NR_RET, false, 0);
+}
+#endif
+
+#ifdef __x86_64__
+/* The vsyscall page: emulated by the kernel on the #PF of the call. */
+typedef long (*vgtod_t)(struct timeval *tv, struct timezone *tz);
+typedef long (*vtime_t)(long *t);
+
+static sigjmp_buf vsys_jmp;
+
+static void vsys_segv(int sig)
+{
+	siglongjmp(vsys_jmp, 1);
+}
+
+static void test_vsyscall(void)
+{
+	vgtod_t vgtod = (vgtod_t)0xffffffffff600000UL;
+	vtime_t vtime = (vtime_t)0xffffffffff600400UL;
+	struct sigaction sa = { .sa_handler = vsys_segv }, old;
+	struct timeval tv, now;
+	long ret, t = 0, t2;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(vsys_jmp, 1)) {
+		sigaction(SIGSEGV, &old, NULL);
+		ksft_test_result_skip("vsyscall gettimeofday: vsyscall=none\n");
+		ksft_test_result_skip("vsyscall time: vsyscall=none\n");
+		return;
+	}
+	ret = vgtod(&tv, NULL);
+	gettimeofday(&now, NULL);
+	sigaction(SIGSEGV, &old, NULL);
+	ksft_test_result(ret == 0 && now.tv_sec - tv.tv_sec <= 1 && now.tv_sec >= tv.tv_sec,
+			 "vsyscall gettimeofday (emulated): ret %ld, %ld s behind\n",
+			 ret, (long)(now.tv_sec - tv.tv_sec));
+	sigaction(SIGSEGV, &sa, NULL);
+	t2 = vtime(&t);
+	sigaction(SIGSEGV, &old, NULL);
+	ksft_test_result(t2 == t && t2 - time(NULL) <= 1 && time(NULL) >= t2,
+			 "vsyscall time (emulated): %ld\n", t2);
+}
+#endif
+
+/* Run fn in a child; return its wait status. */
+static int in_child(void (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		err(1, "waitpid");
+	return status;
+}
+
+/* ptrace: the syscall-entry stop sees the number and all six arguments. */
+static const unsigned long ptrace_args[6] = {
+	0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666,
+};
+
+static void ptrace_tracee(void)
+{
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(3);
+	raise(SIGSTOP);
+	/* an unused number: the tracer checks it and rewrites the result */
+	if (syscall(NR_BAD, ptrace_args[0], ptrace_args[1], ptrace_args[2],
+		    ptrace_args[3], ptrace_args[4], ptrace_args[5]) == 42)
+		_exit(0);
+	_exit(1);
+}
+
+static void test_ptrace(void)
+{
+	struct user_regs_struct r;
+	unsigned long got[7];
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0)
+		ptrace_tracee();
+	waitpid(pid, &status, 0);
+	ptrace(PTRACE_SYSCALL, pid, 0, 0);
+	waitpid(pid, &status, 0);
+	/* Stops at other syscalls (libc's) may come first: find ours. */
+	for (i = 0; i < 20 && WIFSTOPPED(status); i++) {
+		ptrace(PTRACE_GETREGS, pid, 0, &r);
+#ifdef __x86_64__
+		if (r.orig_rax == NR_BAD)
+			break;
+#else
+		if (r.orig_eax == NR_BAD)
+			break;
+#endif
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		waitpid(pid, &status, 0);
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		waitpid(pid, &status, 0);
+	}
+#ifdef __x86_64__
+	got[0] = r.orig_rax;
+	got[1] = r.rdi; got[2] = r.rsi; got[3] = r.rdx;
+	got[4] = r.r10; got[5] = r.r8; got[6] = r.r9;
+#else
+	got[0] = r.orig_eax;
+	got[1] = r.ebx; got[2] = r.ecx; got[3] = r.edx;
+	got[4] = r.esi; got[5] = r.edi; got[6] = r.ebp;
+#endif
+	for (i = 0; i < 6; i++)
+		if (got[i + 1] != ptrace_args[i])
+			break;
+	ksft_test_result(got[0] == NR_BAD && i == 6,
+			 "ptrace syscall-entry stop sees the number and six arguments (%d ok)\n",
+			 i);
+
+	ptrace(PTRACE_SYSCALL, pid, 0, 0);
+	waitpid(pid, &status, 0);
+	ptrace(PTRACE_GETREGS, pid, 0, &r);
+#ifdef __x86_64__
+	ksft_test_result((long)r.rax == BAD_NR_RET,
+			 "ptrace syscall-exit stop sees -38 (%ld)\n", (long)r.rax);
+	r.rax = 42;
+#else
+	ksft_test_result((long)r.eax == BAD_NR_RET,
+			 "ptrace syscall-exit stop sees -38 (%ld)\n", (long)r.eax);
+	r.eax = 42;
+#endif
+	ptrace(PTRACE_SETREGS, pid, 0, &r);
+	ptrace(PTRACE_DETACH, pid, 0, 0);
+	waitpid(pid, &status, 0);
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "a return value set at the exit stop reaches the tracee (status %#x)\n",
+			 status);
+}
+
+/* seccomp SECCOMP_RET_TRAP: SIGSYS with every field set. */
+static void sigsys_handler(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+#ifdef __x86_64__
+	unsigned int arch = AUDIT_ARCH_X86_64;
+#else
+	unsigned int arch = AUDIT_ARCH_I386;
+#endif
+	bool ok = si->si_code == SYS_SECCOMP && si->si_syscall == NR_BAD &&
+		  si->si_arch == arch && si->si_errno == 77 && si->si_call_addr &&
+		  (unsigned long)si->si_call_addr == (unsigned long)ctx->uc_mcontext.gregs[REG_IP];
+
+	/* the syscall's return value, as the handler chooses */
+#ifdef __x86_64__
+	ctx->uc_mcontext.gregs[REG_RAX] = ok ? 4242 : -1;
+#else
+	ctx->uc_mcontext.gregs[REG_EAX] = ok ? 4242 : -1;
+#endif
+}
+
+static void seccomp_child(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_BAD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 77),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
+	struct sigaction sa = { .sa_sigaction = sigsys_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGSYS, &sa, NULL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		_exit(2);
+	_exit(syscall(NR_BAD, 1, 2, 3) == 4242 ? 0 : 1);
+}
+
+static void test_seccomp(void)
+{
+	int status = in_child(seccomp_child);
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		ksft_test_result_skip("seccomp RET_TRAP: cannot install a filter\n");
+	else
+		ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				 "seccomp RET_TRAP: SIGSYS fields, return value from the handler (status %#x)\n",
+				 status);
+}
+
+/* Restart rules: SA_RESTART restarts, its absence gives EINTR. */
+static int pipefd[2];
+
+static void noop_handler(int sig)
+{
+}
+
+static void restart_child(bool restart)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+	struct itimerval it = { .it_value = { .tv_usec = 50000 } };
+	char c;
+	ssize_t n;
+
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(pipefd[0], &c, 1);	/* the parent writes after 300 ms */
+	if (restart)
+		_exit(n == 1 && c == 'x' ? 0 : 1);
+	_exit(n == -1 && errno == EINTR ? 0 : 1);
+}
+
+static void restart_with(void)
+{
+	restart_child(true);
+}
+
+static void restart_without(void)
+{
+	restart_child(false);
+}
+
+static int in_child_with_pipe(void (*fn)(void))
+{
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	int status;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		err(1, "pipe");
+	pid = fork();
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0)
+		fn();
+	nanosleep(&ts, NULL);
+	if (write(pipefd[1], "x", 1) != 1)
+		err(1, "write");
+	waitpid(pid, &status, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return status;
+}
+
+static void test_restart(void)
+{
+	int status;
+
+	status = in_child_with_pipe(restart_with);
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "SA_RESTART: a read interrupted by a signal restarts and completes\n");
+	status = in_child_with_pipe(restart_without);
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "no SA_RESTART: a read interrupted by a signal fails with EINTR\n");
+}
+
+/* -ERESTART_RESTARTBLOCK: nanosleep stopped and continued goes on sleeping. */
+static void sleeper(void)
+{
+	struct timespec ts = { 0, 600 * 1000 * 1000 }, t0, t1;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (syscall(SYS_nanosleep, &ts, NULL))
+		_exit(1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	_exit(ms >= 600 ? 0 : 2);
+}
+
+static void test_restart_block(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0)
+		sleeper();
+	nanosleep(&ts, NULL);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	kill(pid, SIGCONT);
+	waitpid(pid, &status, 0);
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "restart_syscall: nanosleep stopped and continued sleeps its full time (status %#x)\n",
+			 status);
+}
+
+/*
+ * TF set over INT $0x80: delivery clears TF and IRET sets it again, so the
+ * instruction after INT $0x80 runs before the one trap (measured on
+ * hardware); AX holds the result.
+ */
+static unsigned long step_ip[4];
+static int step_count;
+
+static void step_handler(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	if (step_count < 4)
+		step_ip[step_count] = ctx->uc_mcontext.gregs[REG_IP];
+	step_count++;
+	ctx->uc_mcontext.gregs[REG_EFL] &= ~X86_FLAGS_TF;
+}
+
+static void test_step_over_syscall(void)
+{
+	struct sigaction sa = { .sa_sigaction = step_handler, .sa_flags = SA_SIGINFO }, old;
+	unsigned long t = (unsigned long)t_step_int80;
+	struct uregs in, out;
+
+	sigaction(SIGTRAP, &sa, &old);
+	uregs_fill(&in, 7);
+	in.gpr[GPR_AX] = NR32_GETPID;	/* INT $0x80 takes the 32-bit table */
+	step_count = 0;
+	harness(&in, &out, t_step_int80);
+	sigaction(SIGTRAP, &old, NULL);
+	ksft_test_result(step_count == 1 && step_ip[0] == t + 12 &&
+			 out.gpr[GPR_AX] == (unsigned long)getpid(),
+			 "TF over INT $0x80: one SIGTRAP, after the next instruction (%d, IP +%ld)\n",
+			 step_count, step_count ? (long)(step_ip[0] - t) : -1L);
+}
+
+/* sigreturn with a frame the CPU cannot return to: SIGSEGV, never an oops. */
+static int bogus_kind;
+
+static void bogus_handler(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+	greg_t *g = ctx->uc_mcontext.gregs;
+
+	switch (bogus_kind) {
+	case 0:		/* CS: the kernel's code segment (RPL is forced to 3) */
+#ifdef __x86_64__
+		g[REG_CSGSFS] = (g[REG_CSGSFS] & ~0xffffUL) | 0x10;
+#else
+		g[REG_CS] = 0x10;
+#endif
+		break;
+	case 1:		/* SS: an LDT selector with no LDT */
+#ifdef __x86_64__
+		g[REG_CSGSFS] = (g[REG_CSGSFS] & ~(0xffffUL << 48)) | (0x7UL << 48);
+		ctx->uc_flags |= 0x2 | 0x4;	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+#else
+		g[REG_SS] = 0x7;
+#endif
+		break;
+	case 2:		/* IP: not canonical (64-bit), beyond the segment (32-bit) */
+#ifdef __x86_64__
+		g[REG_IP] = 0x8000000000000000UL;
+#else
+		g[REG_IP] = 0xfffffff0;
+#endif
+		break;
+	}
+}
+
+static void bogus_child(void)
+{
+	struct sigaction sa = { .sa_sigaction = bogus_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	raise(SIGUSR1);
+	_exit(0);	/* not reached */
+}
+
+static void test_bogus_sigreturn(void)
+{
+	static const char * const what[] = {
+		"kernel CS", "bad SS", "unreachable IP",
+	};
+	int status;
+
+	for (bogus_kind = 0; bogus_kind < 3; bogus_kind++) {
+		status = in_child(bogus_child);
+		ksft_test_result(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+				 "sigreturn to a %s ends in SIGSEGV (status %#x)\n",
+				 what[bogus_kind], status);
+	}
+}
+
+/* rt_sigreturn with the stack pointer on an unmapped page. */
+static void bad_frame_child(void)
+{
+#ifdef __x86_64__
+	asm volatile ("mov $0x1000, %%rsp\n\tmov %0, %%eax\n\tsyscall"
+		      : : "i" (SYS_rt_sigreturn) : "memory");
+#else
+	asm volatile ("mov $0x1000, %%esp\n\tmov %0, %%eax\n\tint $0x80"
+		      : : "i" (SYS_rt_sigreturn) : "memory");
+#endif
+}
+
+static void test_bad_frame(void)
+{
+	int status = in_child(bad_frame_child);
+
+	ksft_test_result(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+			 "rt_sigreturn with an unmapped frame ends in SIGSEGV (status %#x)\n",
+			 status);
+}
+
+int main(void)
+{
+	ksft_print_header();
+#ifdef __x86_64__
+	ksft_set_plan(18);
+	test_regs("SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
+		  t_syscall, SYS_getpid, getpid(), true, 2);
+	test_regs("SYSCALL bad number gives -38", t_syscall, NR_BAD, BAD_NR_RET, true, 2);
+	test_regs("SYSCALL number -1 gives -38", t_syscall, -1UL, BAD_NR_RET, true, 2);
+	test_regs("INT $0x80 from 64-bit code: getpid, rest kept", t_int80, NR32_GETPID,
+		  getpid(), false, 0);
+	test_vsyscall();
+#else
+	ksft_set_plan(17);
+	test_regs("INT $0x80 getpid: EAX, rest kept", t_int80, NR32_GETPID, getpid(), false, 0);
+	test_regs("INT $0x80 bad number gives -38", t_int80, NR_BAD, BAD_NR_RET, false, 0);
+	test_regs("INT $0x80 number -1 gives -38", t_int80, -1UL, BAD_NR_RET, false, 0);
+	test_vdso();
+#endif
+	test_ptrace();
+	test_seccomp();
+	test_restart();
+	test_restart_block();
+	test_step_over_syscall();
+	test_bogus_sigreturn();
+	test_bad_frame();
+	ksft_finished();
+}
