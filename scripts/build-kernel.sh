@@ -33,6 +33,10 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != 
 		*) continue ;;
 		esac
 		got=$(grep -E "^$opt=|^# $opt is not set" "$KOUT/.config" || true)
+		if [ -z "$got" ] && ! grep -rqx --include='Kconfig*' "config ${opt#CONFIG_}" "$TREE"; then
+			say "config: $opt is not defined in this tree (needs a patch of the series)"
+			continue
+		fi
 		if [ "$line" = "# $opt is not set" ] && [ -z "$got" ]; then
 			continue	# not set and not even offered: fine
 		fi

@@ -18,6 +18,7 @@ pkgs=(
 	python3          # scripts/report.py
 	git              # the kernel tree, git am, format-patch
 	quilt            # series checks: quilt push -a
+	sparse           # series checks: make C=2 on touched objects
 	xz-utils         # the base tarball
 	file kmod rsync
 )

@@ -20,6 +20,13 @@ install -m 0755 "$TOP/scripts/guest-init" "$root/init"
 cp -a "$T/x86" "$T/list" "$root/tests/"
 [ ! -f "$TOP/kselftests/timeouts" ] || grep -v '^#' "$TOP/kselftests/timeouts" > "$root/tests/timeouts"
 
+# The kernel's modules (the series' test modules among them).
+if grep -q '^CONFIG_MODULES=y' "$KOUT/.config"; then
+	make -s -C "$TREE" O="$KOUT" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+		DEPMOD=/sbin/depmod modules_install > /dev/null ||
+		die "modules_install failed"
+fi
+
 # Every library (and ELF interpreter) a test program loads, at its path.
 while read -r t; do
 	ldd "$T/$t" 2>/dev/null | grep -oE '/[^ ]+' || true

@@ -18,8 +18,11 @@ import re
 import sys
 
 KSFT_SKIP = 4
+# WARN(), BUG(), any die() ("Oops: 0002 [#1]", "general protection fault:
+# 0000 [#1]", ...), panics, stalls. A bare "Call Trace:" is not enough:
+# sysrq-l backtraces, which the NMI test asks for, print one.
 CONSOLE_BAD = re.compile(
-    r"WARNING:|BUG:|Oops|Kernel panic|Call Trace:|UBSAN:|"
+    r"WARNING:|BUG:|Oops|: [0-9a-f]{4} \[#\d+\]|Kernel panic|UBSAN:|"
     r"INFO: task .* blocked|rcu: INFO|self-detected stall|"
     r"Kernel BUG|kernel BUG|double fault|unchecked MSR access")
 

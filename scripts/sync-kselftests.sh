@@ -42,24 +42,44 @@ for f in "${srcs[@]}"; do cp "$TOP/kselftests/$f" "$X86/$f"; done
 } > "$X86/Makefile.new"
 mv "$X86/Makefile.new" "$X86/Makefile"
 
-# MAINTAINERS: the series' entry, here with the files this commit adds
-# (checkpatch wants every new file covered). The same text goes to
-# MAINTAINERS.snippet at the top of the project.
-{
-	cat <<EOF
-X86 FRED (FLEXIBLE RETURN AND EVENT DELIVERY) FOR 6.1
-M:	Seed 98ce91b8 maintainers <maintainers@users.noreply.h-seed-98ce91b8.example>
-S:	Maintained
-EOF
-	for f in "${srcs[@]}"; do echo "F:	$X86/$f"; done | LC_ALL=C sort
-} > "$TOP/MAINTAINERS.snippet"
-git show "$BASE_TAG:MAINTAINERS" | awk -v snip="$TOP/MAINTAINERS.snippet" '
-	/^X86 MCE INFRASTRUCTURE$/ && !done {
-		while ((getline l < snip) > 0) print l
-		print ""
-		done = 1
+# MAINTAINERS: the series' entry, as the commits before this one left it,
+# with F: lines for exactly the files this commit adds (checkpatch wants
+# every new file covered); the entry is created if none is there yet.
+# MAINTAINERS.snippet at the top of the project is the resulting entry.
+ENTRY="X86 FRED (FLEXIBLE RETURN AND EVENT DELIVERY) FOR 6.1"
+parent=${commit:+$commit^}
+git show "${parent:-HEAD}:MAINTAINERS" > MAINTAINERS
+ours=$(for f in "${srcs[@]}"; do printf 'F:\t%s/%s\n' "$X86" "$f"; done)
+awk -v entry="$ENTRY" -v ours="$ours" -v x86="$X86/" '
+	function flush(   n, i, j, t) {
+		n = split(ours, extra, "\n")
+		for (i = 1; i <= n; i++) f[nf++] = extra[i]
+		for (i = 0; i < nf; i++)	# sort the F: lines
+			for (j = i + 1; j < nf; j++)
+				if (f[j] < f[i]) { t = f[i]; f[i] = f[j]; f[j] = t }
+		for (i = 0; i < nf; i++) print f[i]
+		nf = 0
 	}
-	{ print }' > MAINTAINERS
+	$0 == entry { inside = 1; found = 1; print; next }
+	inside && /^$/ { flush(); inside = 0; print; next }
+	inside && /^F:/ {
+		# drop our old lines: everything under x86/ that this commit added
+		if (index($0, x86)) next
+		f[nf++] = $0; next
+	}
+	inside { print; next }
+	/^X86 MCE INFRASTRUCTURE$/ && !found {
+		print entry
+		print "M:\tSeed 98ce91b8 maintainers <maintainers@users.noreply.h-seed-98ce91b8.example>"
+		print "S:\tMaintained"
+		flush()
+		print ""
+		found = 1
+	}
+	{ print }' MAINTAINERS > MAINTAINERS.new
+mv MAINTAINERS.new MAINTAINERS
+awk -v entry="$ENTRY" '$0 == entry { p = 1 } p && /^$/ { exit } p' MAINTAINERS \
+	> "$TOP/MAINTAINERS.snippet"
 git add -A "$X86" MAINTAINERS
 
 msg=$(cat <<EOF
