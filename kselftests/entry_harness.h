@@ -29,10 +29,12 @@
 # define NR_GPRS	15
 # define NR_VREGS	16
 # define REG_IP		REG_RIP
+# define REG_SP		REG_RSP
 #else
 # define NR_GPRS	7
 # define NR_VREGS	8
 # define REG_IP		REG_EIP
+# define REG_SP		REG_ESP
 #endif
 
 #define X86_FLAGS_ARITH	0x8d5UL		/* OF SF ZF AF PF CF */

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <err.h>
 #include <errno.h>
+#include <asm/ldt.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -515,11 +516,117 @@ static void test_bad_frame(void)
 			 status);
 }
 
+/*
+ * sigreturn into 32-bit code on a 16-bit stack segment from the LDT: the
+ * code executes INT3 at once, and the SIGTRAP frame shows the SP the CPU
+ * had. IRET restores only SP[15:0] for a 16-bit SS; espfix64 puts back
+ * SP[31:16], and bits 63:32 are lost. FRED's ERETU restores all 64 bits.
+ */
+#define LDT_DATA16	1
+#define SEL_DATA16	((LDT_DATA16 << 3) | 4 | 3)
+#define USER32_CS	0x23
+
+#ifdef __x86_64__
+# define SS16_SP	0xa5a5a5a589ab8000UL
+#else
+# define SS16_SP	0x89ab8000UL
+#endif
+
+static sigjmp_buf ss16_jmp;
+static unsigned long ss16_sp;
+static bool ss16_trapped;
+
+TARGET(t_compat_int3, "int3")
+
+static void ss16_go(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+	greg_t *g = ctx->uc_mcontext.gregs;
+
+	g[REG_IP] = (unsigned long)t_compat_int3;
+#ifdef __x86_64__
+	g[REG_RSP] = SS16_SP;
+	g[REG_CSGSFS] = (g[REG_CSGSFS] & ~0xffffUL & ~(0xffffUL << 48)) | USER32_CS |
+			((unsigned long)SEL_DATA16 << 48);
+	ctx->uc_flags |= 0x2 | 0x4;	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+#else
+	g[REG_ESP] = SS16_SP;
+	g[REG_CS] = USER32_CS;
+	g[REG_SS] = SEL_DATA16;
+#endif
+}
+
+static void ss16_trap(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	ss16_sp = ctx->uc_mcontext.gregs[REG_SP];
+	ss16_trapped = true;
+	siglongjmp(ss16_jmp, 1);
+}
+
+#ifdef __x86_64__
+static bool fred_active(void)
+{
+	char line[8192];
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "flags", 5) && strstr(line, " fred");
+	fclose(f);
+	return found;
+}
+#endif
+
+static void test_ss16(void)
+{
+	struct user_desc d = {
+		.entry_number = LDT_DATA16, .limit = 0xffff, .seg_32bit = 0,
+		.contents = 0, .read_exec_only = 0, .limit_in_pages = 0,
+	};
+	struct sigaction go = { .sa_sigaction = ss16_go, .sa_flags = SA_SIGINFO };
+	struct sigaction trap = { .sa_sigaction = ss16_trap,
+				  .sa_flags = SA_SIGINFO | SA_ONSTACK };
+	static char altstack[65536];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction old_go, old_trap;
+
+	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)) || sigaltstack(&ss, NULL)) {
+		ksft_test_result_skip("16-bit SS: no LDT (%s)\n", strerror(errno));
+#ifdef __x86_64__
+		ksft_test_result_skip("FRED-only: 16-bit SS: no LDT\n");
+#endif
+		return;
+	}
+	sigaction(SIGUSR1, &go, &old_go);
+	sigaction(SIGTRAP, &trap, &old_trap);
+	ss16_trapped = false;
+	if (!sigsetjmp(ss16_jmp, 1))
+		raise(SIGUSR1);
+	sigaction(SIGUSR1, &old_go, NULL);
+	sigaction(SIGTRAP, &old_trap, NULL);
+
+	ksft_test_result(ss16_trapped && (uint32_t)ss16_sp == (uint32_t)SS16_SP,
+			 "16-bit SS from the LDT: ESP whole after return (%#lx)\n", ss16_sp);
+#ifdef __x86_64__
+	if (!fred_active())
+		ksft_test_result_skip("FRED-only: full RSP after a 16-bit-SS return: %s\n",
+				      "FRED is not active");
+	else
+		ksft_test_result(ss16_trapped && ss16_sp == SS16_SP,
+				 "FRED-only: full 64-bit RSP after a 16-bit-SS return (%#lx)\n",
+				 ss16_sp);
+#endif
+}
+
 int main(void)
 {
 	ksft_print_header();
 #ifdef __x86_64__
-	ksft_set_plan(18);
+	ksft_set_plan(20);
 	test_regs("SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
 		  t_syscall, SYS_getpid, getpid(), true, 2);
 	test_regs("SYSCALL bad number gives -38", t_syscall, NR_BAD, BAD_NR_RET, true, 2);
@@ -528,7 +635,7 @@ int main(void)
 		  getpid(), false, 0);
 	test_vsyscall();
 #else
-	ksft_set_plan(17);
+	ksft_set_plan(18);
 	test_regs("INT $0x80 getpid: EAX, rest kept", t_int80, NR32_GETPID, getpid(), false, 0);
 	test_regs("INT $0x80 bad number gives -38", t_int80, NR_BAD, BAD_NR_RET, false, 0);
 	test_regs("INT $0x80 number -1 gives -38", t_int80, -1UL, BAD_NR_RET, false, 0);
@@ -541,5 +648,6 @@ int main(void)
 	test_step_over_syscall();
 	test_bogus_sigreturn();
 	test_bad_frame();
+	test_ss16();
 	ksft_finished();
 }
