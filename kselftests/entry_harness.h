@@ -15,6 +15,8 @@
 
 /* Needs _GNU_SOURCE, for the REG_* names of <sys/ucontext.h>. */
 
+#include <err.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -241,6 +243,81 @@ asm (".pushsection .text\n"
 	"ret\n"
 	".popsection");
 #endif
+
+/*
+ * harness_spin: a target that spins until harness_spinning is cleared,
+ * touching no register but the flags.
+ */
+int harness_spinning;
+void harness_spin(void);
+
+#ifdef __x86_64__
+asm (".pushsection .text\n"
+	".globl harness_spin\n"
+	"harness_spin:\n\t"
+	"pause\n\t"
+	"cmpl $0, harness_spinning(%rip)\n\t"
+	"jne harness_spin\n\t"
+	"ret\n"
+	".popsection");
+#else
+asm (".pushsection .text\n"
+	".globl harness_spin\n"
+	"harness_spin:\n\t"
+	"pause\n\t"
+	"cmpl $0, harness_spinning\n\t"
+	"jne harness_spin\n\t"
+	"ret\n"
+	".popsection");
+#endif
+
+static inline void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		err(1, "sched_setaffinity(%d)", cpu);
+}
+
+/* One counter of /proc/interrupts ("LOC", "NMI", ...) for one CPU. */
+static inline unsigned long irq_count(const char *name, int cpu)
+{
+	char line[4096], *p;
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int i;
+
+	if (!f)
+		err(1, "/proc/interrupts");
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, name, strlen(name)) || p[strlen(name)] != ':')
+			continue;
+		p += strlen(name) + 1;
+		for (i = 0; i <= cpu; i++)
+			v = strtoul(p, &p, 10);
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* FRED is active when the kernel reports the CPU flag. */
+static inline bool fred_active(void)
+{
+	char line[8192];
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "flags", 5) && strstr(line, " fred");
+	fclose(f);
+	return found;
+}
 
 /* AVX is usable when the CPU has it and the OS enabled YMM in XCR0. */
 static inline bool os_has_avx(void)

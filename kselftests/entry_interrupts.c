@@ -24,54 +24,6 @@
 #define CHECK_CPU	0
 #define OTHER_CPU	1
 
-/* Spin until the other side clears 'spinning'; touches no register. */
-static int spinning;
-
-#ifdef __x86_64__
-static void __attribute__((naked)) t_spin(void)
-{
-	asm volatile ("1:\n\tpause\n\tcmpl $0, spinning(%rip)\n\tjne 1b\n\tret");
-}
-#else
-static void __attribute__((naked)) t_spin(void)
-{
-	asm volatile ("1:\n\tpause\n\tcmpl $0, spinning\n\tjne 1b\n\tret");
-}
-#endif
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		err(1, "sched_setaffinity(%d)", cpu);
-}
-
-/* One counter of /proc/interrupts ("LOC", "RES", ...) for one CPU. */
-static unsigned long irq_count(const char *name, int cpu)
-{
-	char line[4096], *p;
-	unsigned long v = 0;
-	FILE *f = fopen("/proc/interrupts", "r");
-	int i;
-
-	if (!f)
-		err(1, "/proc/interrupts");
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " ");
-		if (strncmp(p, name, strlen(name)) || p[strlen(name)] != ':')
-			continue;
-		p += strlen(name) + 1;
-		for (i = 0; i <= cpu; i++)
-			v = strtoul(p, &p, 10);
-		break;
-	}
-	fclose(f);
-	return v;
-}
-
 /* What the other CPU does while the checker spins. */
 enum stim { STIM_TIMER, STIM_RESCHED, STIM_CALL, STIM_TLB };
 
@@ -81,7 +33,7 @@ static void *sleeper(void *arg)
 {
 	char c;
 
-	pin(CHECK_CPU);
+	pin_to_cpu(CHECK_CPU);
 	while (read(wake_pipe[0], &c, 1) == 1 && c == 'w')
 		;
 	return NULL;
@@ -125,10 +77,10 @@ static void *stimulator(void *arg)
 {
 	struct stim_args *a = arg;
 
-	pin(OTHER_CPU);
+	pin_to_cpu(OTHER_CPU);
 	usleep(20000);			/* let the checker start spinning */
 	stimulate(a->s, a->rounds);
-	__atomic_store_n(&spinning, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&harness_spinning, 0, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -147,10 +99,10 @@ static void run(const char *name, const char *counter, enum stim s, int rounds)
 		usleep(20000);
 	}
 	uregs_fill(&in, s + 1);
-	spinning = 1;
+	harness_spinning = 1;
 	before = irq_count(counter, CHECK_CPU);
 	pthread_create(&st, NULL, stimulator, &a);
-	harness(&in, &out, t_spin);
+	harness(&in, &out, harness_spin);
 	after = irq_count(counter, CHECK_CPU);
 	pthread_join(st, NULL);
 	if (sl) {
@@ -182,7 +134,7 @@ int main(void)
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
 		ksft_exit_fail_msg("membarrier register: %s\n", strerror(errno));
 
-	pin(CHECK_CPU);
+	pin_to_cpu(CHECK_CPU);
 	run("timer interrupts", "LOC", STIM_TIMER, 200);
 	run("reschedule IPIs", "RES", STIM_RESCHED, 500);
 	run("function-call IPIs (membarrier expedited)", "CAL", STIM_CALL, 2000);

@@ -27,52 +27,6 @@
 #define FIRE_CPU	0
 #define DBG		"/sys/kernel/debug/nmi_ipi_test"
 
-static int spinning;
-
-#ifdef __x86_64__
-static void __attribute__((naked)) t_spin(void)
-{
-	asm volatile ("1:\n\tpause\n\tcmpl $0, spinning(%rip)\n\tjne 1b\n\tret");
-}
-#else
-static void __attribute__((naked)) t_spin(void)
-{
-	asm volatile ("1:\n\tpause\n\tcmpl $0, spinning\n\tjne 1b\n\tret");
-}
-#endif
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		err(1, "sched_setaffinity(%d)", cpu);
-}
-
-static unsigned long nmi_count(int cpu)
-{
-	char line[4096], *p;
-	unsigned long v = 0;
-	FILE *f = fopen("/proc/interrupts", "r");
-	int i;
-
-	if (!f)
-		err(1, "/proc/interrupts");
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " ");
-		if (strncmp(p, "NMI:", 4))
-			continue;
-		p += 4;
-		for (i = 0; i <= cpu; i++)
-			v = strtoul(p, &p, 10);
-		break;
-	}
-	fclose(f);
-	return v;
-}
-
 struct nmi_stats {
 	long long sent, handled, lost, user, read_ok, read_fault, nested;
 };
@@ -127,13 +81,13 @@ static void *firer(void *arg)
 	struct source *src = arg;
 	int i;
 
-	pin(FIRE_CPU);
+	pin_to_cpu(FIRE_CPU);
 	usleep(20000);
 	if (src->fire)
 		write_file(DBG "/fire", src->fire);
 	for (i = 0; src->sysrq && i < 5; i++)
 		write_file("/proc/sysrq-trigger", "l");
-	__atomic_store_n(&spinning, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&harness_spinning, 0, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -145,14 +99,14 @@ static bool spin_under(struct source *src, unsigned int seed, unsigned long *nmi
 	unsigned long before;
 	pthread_t t;
 
-	pin(CHECK_CPU);
+	pin_to_cpu(CHECK_CPU);
 	uregs_fill(&in, seed);
-	spinning = 1;
-	before = nmi_count(CHECK_CPU);
+	harness_spinning = 1;
+	before = irq_count("NMI", CHECK_CPU);
 	pthread_create(&t, NULL, firer, src);
-	harness(&in, &out, t_spin);
+	harness(&in, &out, harness_spin);
 	pthread_join(t, NULL);
-	*nmis = nmi_count(CHECK_CPU) - before;
+	*nmis = irq_count("NMI", CHECK_CPU) - before;
 	want = in;
 	want.flags = out.flags;
 	return uregs_same(&want, &out, why, len);
@@ -232,9 +186,9 @@ static void pf_handler(int sig, siginfo_t *si, void *ctx)
 
 static void *pf_firer(void *arg)
 {
-	pin(FIRE_CPU);
+	pin_to_cpu(FIRE_CPU);
 	write_file(DBG "/fire", arg);
-	__atomic_store_n(&spinning, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&harness_spinning, 0, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -249,12 +203,12 @@ static void test_cr2_under_nmi(char *nmi_page)
 	hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (hole == MAP_FAILED)
 		err(1, "mmap");
-	pin(CHECK_CPU);
+	pin_to_cpu(CHECK_CPU);
 	sigaction(SIGSEGV, &sa, &old);
 	snprintf(fire, sizeof(fire), "%d 2000 %lx", CHECK_CPU, (unsigned long)nmi_page);
-	spinning = 1;
+	harness_spinning = 1;
 	pthread_create(&t, NULL, pf_firer, fire);
-	while (__atomic_load_n(&spinning, __ATOMIC_SEQ_CST)) {
+	while (__atomic_load_n(&harness_spinning, __ATOMIC_SEQ_CST)) {
 		p = hole + (faults % 64) * 64;
 		if (!sigsetjmp(pf_jmp, 1))
 			asm volatile ("movb (%1), %0" : "=q" (c) : "r" (p) : "memory");
@@ -268,20 +222,6 @@ static void test_cr2_under_nmi(char *nmi_page)
 	ksft_test_result(faults && !wrong,
 			 "#PF address exact under NMIs that fault: %lu faults, %lu wrong\n",
 			 faults, wrong);
-}
-
-static bool fred_active(void)
-{
-	char line[8192];
-	bool found = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "flags", 5) && strstr(line, " fred");
-	fclose(f);
-	return found;
 }
 
 int main(void)

@@ -565,22 +565,6 @@ static void ss16_trap(int sig, siginfo_t *si, void *ctx_void)
 	siglongjmp(ss16_jmp, 1);
 }
 
-#ifdef __x86_64__
-static bool fred_active(void)
-{
-	char line[8192];
-	bool found = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "flags", 5) && strstr(line, " fred");
-	fclose(f);
-	return found;
-}
-#endif
-
 static void test_ss16(void)
 {
 	struct user_desc d = {
