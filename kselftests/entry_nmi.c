@@ -17,7 +17,11 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest.h"
@@ -224,13 +228,82 @@ static void test_cr2_under_nmi(char *nmi_page)
 			 faults, wrong);
 }
 
+/*
+ * A tracee on CHECK_CPU hits a 4-byte write watchpoint (DR1) again and
+ * again while NMIs hit that CPU: every stop must show DR6 with B1 alone.
+ */
+#define DR6_HITS	300
+
+static int watched;
+
+static void dr6_tracee(void)
+{
+	int i;
+
+	pin_to_cpu(CHECK_CPU);
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		_exit(1);
+	raise(SIGSTOP);
+	for (i = 0; i < DR6_HITS; i++)
+		asm volatile ("movl %1, %0" : "=m" (watched) : "r" (i));
+	_exit(0);
+}
+
+static void *dr6_firer(void *arg)
+{
+	pin_to_cpu(FIRE_CPU);
+	while (__atomic_load_n(&harness_spinning, __ATOMIC_SEQ_CST))
+		write_file(DBG "/fire", arg);
+	return NULL;
+}
+
+static void test_dr6_under_nmi(char *nmi_page)
+{
+	unsigned long dr6, hits = 0, wrong = 0, last = 0;
+	char fire[64];
+	pthread_t t;
+	int status;
+	pid_t pid;
+
+	pin_to_cpu(FIRE_CPU);
+	pid = fork();
+	if (pid < 0)
+		err(1, "fork");
+	if (pid == 0)
+		dr6_tracee();
+	waitpid(pid, &status, 0);
+	ptrace(PTRACE_POKEUSER, pid, offsetof(struct user, u_debugreg[1]), (void *)&watched);
+	ptrace(PTRACE_POKEUSER, pid, offsetof(struct user, u_debugreg[7]),
+	       (void *)(0x4UL | (0x1UL << 20) | (0x3UL << 22)));
+	snprintf(fire, sizeof(fire), "%d 200 %lx", CHECK_CPU, (unsigned long)nmi_page);
+	harness_spinning = 1;
+	pthread_create(&t, NULL, dr6_firer, fire);
+	for (;;) {
+		ptrace(PTRACE_CONT, pid, 0, 0);
+		waitpid(pid, &status, 0);
+		if (!WIFSTOPPED(status))
+			break;
+		dr6 = ptrace(PTRACE_PEEKUSER, pid, offsetof(struct user, u_debugreg[6]), 0);
+		hits++;
+		if ((dr6 & 0xf) != 0x2 || (dr6 & (1UL << 14))) {
+			wrong++;
+			last = dr6;
+		}
+	}
+	__atomic_store_n(&harness_spinning, 0, __ATOMIC_SEQ_CST);
+	pthread_join(t, NULL);
+	ksft_test_result(hits == DR6_HITS && !wrong && WIFEXITED(status),
+			 "DR6 exact under NMIs: %lu watchpoint hits, %lu wrong (%#lx)\n",
+			 hits, wrong, last);
+}
+
 int main(void)
 {
 	char *absent, *present;
 	struct nmi_stats s;
 
 	ksft_print_header();
-	ksft_set_plan(6);
+	ksft_set_plan(7);
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		ksft_exit_skip("needs two CPUs\n");
 
@@ -250,11 +323,13 @@ int main(void)
 		test_module("NMI handler faults on a not-present user page",
 			    (unsigned long)absent, true);
 		test_cr2_under_nmi(absent);
+		test_dr6_under_nmi(absent);
 	} else {
 		ksft_test_result_skip("NMI IPIs: no module (CONFIG_X86_NMI_IPI_TEST)\n");
 		ksft_test_result_skip("NMI user read: no nmi_ipi_test module\n");
 		ksft_test_result_skip("NMI user fault: no nmi_ipi_test module\n");
 		ksft_test_result_skip("#PF under NMIs: no nmi_ipi_test module\n");
+		ksft_test_result_skip("DR6 under NMIs: no nmi_ipi_test module\n");
 	}
 	test_sysrq();
 	if (fred_active())

@@ -50,8 +50,11 @@ TARGET(t_int80, "int $0x80")				/* cd 80 */
 TARGET(t_syscall, "syscall")				/* 0f 05 */
 #endif
 /* pushf; orl $0x100, (%Rsp); popf; int $0x80 (at 9); nop (at 11) */
-#define STEP_INT80 "pushf\n\t.byte 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00\n\tpopf\n\tint $0x80\n\tnop"
-TARGET(t_step_int80, STEP_INT80)
+#define STEP_ON "pushf\n\t.byte 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00\n\tpopf\n\t"
+TARGET(t_step_int80, STEP_ON "int $0x80\n\tnop")
+#ifdef __x86_64__
+TARGET(t_step_syscall, STEP_ON "syscall\n\tnop")	/* syscall at 9, nop at 11 */
+#endif
 
 static bool check_regs(const char *name, const struct uregs *in, const struct uregs *out,
 		       const struct uregs *want)
@@ -402,9 +405,10 @@ static void test_restart_block(void)
 }
 
 /*
- * TF set over INT $0x80: delivery clears TF and IRET sets it again, so the
- * instruction after INT $0x80 runs before the one trap (measured on
- * hardware); AX holds the result.
+ * TF set over INT $0x80 or SYSCALL: the entry clears TF (IDT delivery, or
+ * SYSCALL's flag mask) and the return sets it again, so the instruction
+ * after it runs before the one trap (measured on hardware); AX holds the
+ * result.
  */
 static unsigned long step_ip[4];
 static int step_count;
@@ -419,22 +423,30 @@ static void step_handler(int sig, siginfo_t *si, void *ctx_void)
 	ctx->uc_mcontext.gregs[REG_EFL] &= ~X86_FLAGS_TF;
 }
 
-static void test_step_over_syscall(void)
+static void step_over(const char *name, void (*target)(void), unsigned long nr)
 {
 	struct sigaction sa = { .sa_sigaction = step_handler, .sa_flags = SA_SIGINFO }, old;
-	unsigned long t = (unsigned long)t_step_int80;
+	unsigned long t = (unsigned long)target;
 	struct uregs in, out;
 
 	sigaction(SIGTRAP, &sa, &old);
 	uregs_fill(&in, 7);
-	in.gpr[GPR_AX] = NR32_GETPID;	/* INT $0x80 takes the 32-bit table */
+	in.gpr[GPR_AX] = nr;
 	step_count = 0;
-	harness(&in, &out, t_step_int80);
+	harness(&in, &out, target);
 	sigaction(SIGTRAP, &old, NULL);
 	ksft_test_result(step_count == 1 && step_ip[0] == t + 12 &&
 			 out.gpr[GPR_AX] == (unsigned long)getpid(),
-			 "TF over INT $0x80: one SIGTRAP, after the next instruction (%d, IP +%ld)\n",
-			 step_count, step_count ? (long)(step_ip[0] - t) : -1L);
+			 "TF over %s: one SIGTRAP, after the next instruction (%d, IP +%ld)\n",
+			 name, step_count, step_count ? (long)(step_ip[0] - t) : -1L);
+}
+
+static void test_step_over_syscall(void)
+{
+	step_over("INT $0x80", t_step_int80, NR32_GETPID);
+#ifdef __x86_64__
+	step_over("SYSCALL", t_step_syscall, SYS_getpid);
+#endif
 }
 
 /* sigreturn with a frame the CPU cannot return to: SIGSEGV, never an oops. */
@@ -610,7 +622,7 @@ int main(void)
 {
 	ksft_print_header();
 #ifdef __x86_64__
-	ksft_set_plan(20);
+	ksft_set_plan(21);
 	test_regs("SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
 		  t_syscall, SYS_getpid, getpid(), true, 2);
 	test_regs("SYSCALL bad number gives -38", t_syscall, NR_BAD, BAD_NR_RET, true, 2);
