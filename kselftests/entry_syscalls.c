@@ -95,6 +95,54 @@ static void test_regs(const char *name, void (*target)(void), unsigned long nr,
 }
 
 #ifndef __x86_64__
+/*
+ * SYSENTER and SYSCALL from 32-bit code, each entered the way the vDSO
+ * does (ECX, EDX, EBP pushed; EBP = ESP or ECX): the kernel returns to the
+ * vDSO's landing pad, which pops them and returns here. A CPU that lacks
+ * the instruction in compatibility mode raises #UD: the SIGILL handler
+ * resumes at the same pops (offset 7) and the case is skipped.
+ */
+#define FAST_ENTRY(insn) "push %ecx\n\tpush %edx\n\tpush %ebp\n\t" insn \
+	"\n\tpop %ebp\n\tpop %edx\n\tpop %ecx"
+TARGET(t_sysenter, FAST_ENTRY("movl %esp, %ebp\n\tsysenter"))
+TARGET(t_syscall32, FAST_ENTRY("movl %ecx, %ebp\n\tsyscall"))
+
+static unsigned long ud_resume;
+static bool got_sigill;
+
+static void sigill_handler(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	got_sigill = true;
+	ctx->uc_mcontext.gregs[REG_IP] = ud_resume;
+}
+
+static void test_fast_entry(const char *name, void (*target)(void))
+{
+	unsigned int max, v[3];
+	struct sigaction sa = { .sa_sigaction = sigill_handler, .sa_flags = SA_SIGINFO }, old;
+	struct uregs in, out, want;
+
+	uregs_fill(&in, 9);
+	in.gpr[GPR_AX] = NR32_GETPID;
+	ud_resume = (unsigned long)target + 7;
+	got_sigill = false;
+	sigaction(SIGILL, &sa, &old);
+	harness(&in, &out, target);
+	sigaction(SIGILL, &old, NULL);
+	if (got_sigill) {
+		__get_cpuid(0, &max, &v[0], &v[2], &v[1]);
+		ksft_test_result_skip("%s: #UD in compatibility mode on this CPU (%.12s)\n",
+				      name, (char *)v);
+		return;
+	}
+	want = in;
+	want.gpr[GPR_AX] = getpid();
+	if (check_regs(name, &in, &out, &want))
+		ksft_test_result_pass("%s\n", name);
+}
+
 static void test_vdso(void)
 {
 	void *vsys = (void *)getauxval(AT_SYSINFO);
@@ -631,11 +679,13 @@ int main(void)
 		  getpid(), false, 0);
 	test_vsyscall();
 #else
-	ksft_set_plan(18);
+	ksft_set_plan(20);
 	test_regs("INT $0x80 getpid: EAX, rest kept", t_int80, NR32_GETPID, getpid(), false, 0);
 	test_regs("INT $0x80 bad number gives -38", t_int80, NR_BAD, BAD_NR_RET, false, 0);
 	test_regs("INT $0x80 number -1 gives -38", t_int80, -1UL, BAD_NR_RET, false, 0);
 	test_vdso();
+	test_fast_entry("SYSENTER from 32-bit code: getpid, rest kept", t_sysenter);
+	test_fast_entry("SYSCALL from 32-bit code: getpid, rest kept", t_syscall32);
 #endif
 	test_ptrace();
 	test_seccomp();

@@ -71,6 +71,8 @@ def parse_results(path):
             if kind == "START":
                 header = rest
             elif kind == "BEGIN":
+                if cur is not None:  # no END: the marker was lost
+                    results[cur] = ("lost", None, lines)
                 cur, lines = rest.strip(), []
                 order.append(cur)
             elif kind == "END":
@@ -116,7 +118,9 @@ def tap_program(rc, lines, regex, reason):
     plan = next((int(m.group(1)) for m in (re.match(r"^1\.\.(\d+)", ln) for ln in lines) if m), None)
     ran = sum(c.values())
     extra = []
-    if rc is None:
+    if rc == "lost":
+        extra.append("its end marker never arrived (exit status unknown)")
+    elif rc is None:
         extra.append("the VM died during this program")
     elif rc == 137:
         extra.append("killed at its time limit")
@@ -146,7 +150,9 @@ def tap_program(rc, lines, regex, reason):
 def plain_program(rc, lines, regex, reason):
     """A program that says [OK]/[FAIL]/[SKIP]: it counts as one."""
     c = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
-    if rc is None:
+    if rc == "lost":
+        status, note = "FAIL", "its end marker never arrived (exit status unknown)"
+    elif rc is None:
         status, note = "FAIL", "the VM died during this test"
     elif rc == 0:
         status = "PASS"
