@@ -39,11 +39,10 @@ fi
 # kselftests/ is the one source of the tests the series carries.
 drift=()
 x86=$TREE/tools/testing/selftests/x86
-for f in "$TOP"/kselftests/*.c "$TOP"/kselftests/*.h; do
-	[ -e "$f" ] || continue
-	cmp -s "$f" "$x86/$(basename "$f")" || drift+=("$(basename "$f")")
-done
-want="TARGETS_C_BOTHBITS += $(cd "$TOP/kselftests" && ls -- *.c | sed 's/\.c$//' | sort | paste -sd' ')"
+while IFS= read -r f; do
+	cmp -s "$TOP/kselftests/$f" "$x86/$f" || drift+=("$f")
+done < <(kselftest_files)
+want="TARGETS_C_BOTHBITS += $(kselftest_names | paste -sd' ')"
 grep -qxF "$want" "$x86/Makefile" || drift+=("x86/Makefile")
 if [ ${#drift[@]} -eq 0 ]; then
 	row "kselftests/ carried by the series unchanged" PASS

@@ -59,6 +59,16 @@ series_hash() {
 	{ cat "$PATCHES/series"; series_files | xargs -r cat; } | sha256sum | cut -d' ' -f1
 }
 
+# Our tests' sources (kselftests/*.c, *.h) and test names (the .c files),
+# one per line, sorted: what the series' tests patch carries.
+kselftest_files() {
+	find "$TOP/kselftests" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) \
+		-printf '%f\n' | LC_ALL=C sort
+}
+kselftest_names() {
+	kselftest_files | sed -n 's/\.c$//p'
+}
+
 tree_is_clean() {
 	[ -z "$(git -C "$1" status --porcelain --untracked-files=normal)" ]
 }

@@ -7,11 +7,13 @@ Reads LOGDIR/results.log (the guest runner's output, see scripts/guest-init)
 and LOGDIR/console.log (the kernel). Writes LOGDIR/tests/<suite>/<name>.tap,
 LOGDIR/summary ("passed N" ... lines) and prints the table.
 
-A test program passes when it exits 0, is skipped when it exits 4
-(KSFT_SKIP), fails otherwise (137: killed at its time limit). A failing test
-listed in KNOWN_FAILURES for this mode is a known failure: reported with
-its reason and not counted. The kernel console counts as one more test:
-any WARNING/BUG/Oops/panic/stall in it is a failure.
+A program that reports in TAP counts case by case; any other program
+counts as one: it passes when it exits 0, is skipped when it exits 4
+(KSFT_SKIP) and fails otherwise (137: killed at its time limit). Failure
+lines matched by KNOWN_FAILURES for this mode are known failures: reported
+with their reason and not counted. Three more checks: the VM reached the
+runner and finished it; the kernel console has no WARNING/BUG/Oops/panic/
+stall; in fred mode, the guest saw the fred CPU flag (FRED is active).
 """
 import os
 import re
@@ -56,9 +58,9 @@ def failure_lines(lines):
 
 
 def parse_results(path):
-    """Return (header, {test: (rc, secs, lines)}, order, done, cur)."""
-    header, results, order = None, {}, []
-    cur, lines, done = None, [], False
+    """Return (header, {test: (rc, secs, lines)}, done, fred_flag)."""
+    header, results = None, {}
+    cur, lines, done, fred_flag = None, [], False, False
     with open(path, errors="replace") as f:
         for raw in f:
             line = raw.rstrip("\r\n")
@@ -74,7 +76,6 @@ def parse_results(path):
                 if cur is not None:  # no END: the marker was lost
                     results[cur] = ("lost", None, lines)
                 cur, lines = rest.strip(), []
-                order.append(cur)
             elif kind == "END":
                 mm = re.match(r"(\S+) rc=(\d+) secs=(\d+)", rest)
                 if mm and mm.group(1) == cur:
@@ -82,9 +83,11 @@ def parse_results(path):
                     cur = None
             elif kind == "DONE":
                 done = True
+            elif kind == "CPUFLAG" and rest.strip() == "fred":
+                fred_flag = True
     if cur is not None:
         results[cur] = (None, None, lines)
-    return header, results, order, done
+    return header, results, done, fred_flag
 
 
 def skip_reason(lines):
@@ -177,7 +180,7 @@ def plain_program(rc, lines, regex, reason):
 def main():
     mode, logdir, listfile, knownfile = sys.argv[1:5]
     known = load_known(knownfile, mode)
-    header, results, order, done = parse_results(os.path.join(logdir, "results.log"))
+    header, results, done, fred_flag = parse_results(os.path.join(logdir, "results.log"))
     with open(listfile) as f:
         planned = [ln.strip() for ln in f if ln.strip()]
 
@@ -214,6 +217,16 @@ def main():
     else:
         rows.append(("kernel/boot", "PASS", None, "booted, ran every test, powered off"))
         counts["passed"] += 1
+
+    # A FRED-mode run that fell back to IDT is no FRED result.
+    if mode == "fred" and header is not None:
+        if fred_flag:
+            rows.append(("kernel/fred-active", "PASS", None, "fred in /proc/cpuinfo"))
+            counts["passed"] += 1
+        else:
+            rows.append(("kernel/fred-active", "FAIL", None,
+                         "no fred flag in the guest: the kernel runs on the IDT"))
+            counts["failed"] += 1
 
     with open(os.path.join(logdir, "console.log"), errors="replace") as f:
         bad = [ln.rstrip() for ln in f if CONSOLE_BAD.search(ln)]

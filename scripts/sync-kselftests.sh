@@ -17,28 +17,30 @@ if [ -d "$TREE/.git/rebase-apply" ] || [ -d "$TREE/.git/rebase-merge" ]; then
 	die "build/linux has a git am or rebase in progress"
 fi
 
-mapfile -t srcs < <(cd "$TOP/kselftests" && ls -- *.c *.h 2>/dev/null | sort)
-mapfile -t tests < <(cd "$TOP/kselftests" && ls -- *.c | sed 's/\.c$//' | sort)
+mapfile -t srcs < <(kselftest_files)
+mapfile -t tests < <(kselftest_names)
 [ ${#tests[@]} -gt 0 ] || die "kselftests/ has no tests"
 
 commit=$(git -C "$TREE" log --format='%H %s' "$BASE_TAG..HEAD" |
 	 awk -v s="$SUBJECT" '{ h = $1; sub(/^[^ ]+ /, "") } $0 == s { print h }')
 [ "$(printf '%s' "$commit" | grep -c .)" -le 1 ] || die "more than one commit is titled '$SUBJECT'"
 
-# Write the files: our sources, and the x86 Makefile as the base has it
-# plus one block naming our tests.
+# Write the files: our sources, and the x86 Makefile as the commits before
+# this one left it, plus one block naming our tests.
 cd "$TREE"
+parent=${commit:+$commit^}
+parent=${parent:-HEAD}
 if [ -n "$commit" ]; then
 	# Remove what the commit added before, so deleted tests go too.
 	git diff --name-only --diff-filter=A "$commit^" "$commit" | xargs -r rm -f
 fi
 for f in "${srcs[@]}"; do cp "$TOP/kselftests/$f" "$X86/$f"; done
 {
-	git show "$BASE_TAG:$X86/Makefile" | sed '/^TARGETS_C_32BIT_ONLY :=/,$d'
+	git show "$parent:$X86/Makefile" | sed '/^TARGETS_C_32BIT_ONLY :=/,$d'
 	echo "# User-mode event delivery: exceptions, syscalls, interrupts, NMIs."
 	echo "TARGETS_C_BOTHBITS += ${tests[*]}"
 	echo
-	git show "$BASE_TAG:$X86/Makefile" | sed -n '/^TARGETS_C_32BIT_ONLY :=/,$p'
+	git show "$parent:$X86/Makefile" | sed -n '/^TARGETS_C_32BIT_ONLY :=/,$p'
 } > "$X86/Makefile.new"
 mv "$X86/Makefile.new" "$X86/Makefile"
 
@@ -47,8 +49,7 @@ mv "$X86/Makefile.new" "$X86/Makefile"
 # every new file covered); the entry is created if none is there yet.
 # MAINTAINERS.snippet at the top of the project is the resulting entry.
 ENTRY="X86 FRED (FLEXIBLE RETURN AND EVENT DELIVERY) FOR 6.1"
-parent=${commit:+$commit^}
-git show "${parent:-HEAD}:MAINTAINERS" > MAINTAINERS
+git show "$parent:MAINTAINERS" > MAINTAINERS
 ours=$(for f in "${srcs[@]}"; do printf 'F:\t%s/%s\n' "$X86" "$f"; done)
 awk -v entry="$ENTRY" -v ours="$ours" -v x86="$X86/" '
 	function flush(   n, i, j, t) {
