@@ -4,6 +4,8 @@
 #   make test      what CI runs: series checks + make run (IDT mode)
 #   make tree      build/linux = v6.1.170 + patches/series, one commit each
 #   make export    patches/ <- the commits in build/linux
+#   make sparse    sparse warnings per file, v6.1.170 vs the series
+#   make build-each  build every commit of the series on its own
 #   make tests-patch  carry kselftests/ into the series, then export
 #   make apply KERNEL=/path/to/linux   git am the series onto your tree
 #   make clean     remove build outputs (never build/linux)
@@ -14,7 +16,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check-series \
-	export tests-patch apply clean distclean
+	sparse build-each export tests-patch apply clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -46,6 +48,12 @@ test:
 check-series:
 	@$(S)/check-series.sh
 
+sparse: kernel
+	@$(S)/sparse.sh
+
+build-each: kernel
+	@$(S)/build-each.sh $(BUILD_EACH_CONFIG)
+
 export:
 	@$(S)/export.sh
 
@@ -56,7 +64,8 @@ apply:
 	@$(S)/apply.sh "$(KERNEL)"
 
 clean:
-	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am
+	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each
+	! [ -d build/linux/.git ] || git -C build/linux worktree prune
 
 distclean:
 	@$(S)/distclean.sh

@@ -2,7 +2,8 @@
 # Build the tests that run in the VM, 64- and 32-bit: the tree's own
 # tools/testing/selftests/x86, which holds ours too once the series carries
 # them (scripts/sync-kselftests.sh).
-# Writes build/tests/list: one "suite/name" per line, in run order.
+# Writes build/tests/list: one "suite/name" per line, in run order, then
+# the KUnit suites the kernel runs at boot ("kunit/<suite>").
 . "$(dirname "$0")/lib.sh"
 need make gcc
 
@@ -32,3 +33,15 @@ fi
 find "$T/x86" -maxdepth 1 -type f -perm -u+x -printf "x86/%P\n" | sort > "$T/list"
 [ -s "$T/list" ] || die "no test binaries were built"
 say "$(wc -l < "$T/list") test programs"
+
+# KUnit suites built into this kernel (configs/kunit-suites): they ran at
+# boot; the VM runner collects their results as "kunit/<suite>".
+n=0
+while read -r opt suite; do
+	case $opt in ''|'#'*) continue ;; esac
+	if grep -qx "$opt=y" "$KOUT/.config"; then
+		echo "kunit/$suite" >> "$T/list"
+		n=$((n + 1))
+	fi
+done < "$TOP/configs/kunit-suites"
+[ "$n" = 0 ] || say "$n KUnit suite(s)"

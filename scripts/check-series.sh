@@ -13,10 +13,10 @@ rm -rf "$out"
 mkdir -p "$out"
 mapfile -t files < <(series_files)
 passed=0 failed=0
-row() { printf '%-74s%-8s %s\n' "$1" "$2" "${3:-}"; [ "$2" = PASS ] && passed=$((passed + 1)) || failed=$((failed + 1)); }
+row() { printf '%-80s%-8s %s\n' "$1" "$2" "${3:-}"; [ "$2" = PASS ] && passed=$((passed + 1)) || failed=$((failed + 1)); }
 
 echo "== series checks: ${#files[@]} patch(es) against $BASE_TAG"
-printf '%-74s%-8s %s\n' CHECK RESULT NOTE
+printf '%-80s%-8s %s\n' CHECK RESULT NOTE
 
 # git am onto a pristine base, in a scratch worktree of build/linux.
 wt=$BUILD/check-am
@@ -53,7 +53,12 @@ fi
 # checkpatch --strict, each patch on its own.
 for f in "${files[@]}"; do
 	name=$(basename "$f")
-	(cd "$TREE" && ./scripts/checkpatch.pl --strict --no-color --showfile "$f") > "$out/checkpatch-$name.log" 2>&1 || true
+	# Debian's python3 first: checkpatch's SPDX check needs its python3-ply.
+	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-color --showfile "$f") \
+		> "$out/checkpatch-$name.log" 2>&1 || true
+	! grep -q '^Traceback' "$out/checkpatch-$name.log" ||
+		die "checkpatch's helper crashed (python3-ply missing? 'make deps'); see $out/checkpatch-$name.log"
+
 	total=$(grep -E '^total: ' "$out/checkpatch-$name.log" | tail -n 1)
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$out/checkpatch-$name.log"; then
 		row "checkpatch --strict $name" PASS

@@ -16,6 +16,7 @@ pkgs=(
 	cpio             # packs the initramfs
 	qemu-system-x86  # the test VM (TCG), IDT mode
 	python3          # scripts/report.py
+	python3-ply python3-git  # checkpatch's SPDX licence check (scripts/spdxcheck.py)
 	git              # the kernel tree, git am, format-patch
 	quilt            # series checks: quilt push -a
 	sparse           # series checks: make C=2 on touched objects

@@ -7,7 +7,8 @@ Reads LOGDIR/results.log (the guest runner's output, see scripts/guest-init)
 and LOGDIR/console.log (the kernel). Writes LOGDIR/tests/<suite>/<name>.tap,
 LOGDIR/summary ("passed N" ... lines) and prints the table.
 
-A program that reports in TAP counts case by case; any other program
+A program that reports in TAP counts case by case, and so does a KUnit
+suite ("kunit/<suite>", its subtests); any other program
 counts as one: it passes when it exits 0, is skipped when it exits 4
 (KSFT_SKIP) and fails otherwise (137: killed at its time limit). Failure
 lines matched by KNOWN_FAILURES for this mode are known failures: reported
@@ -100,6 +101,14 @@ def skip_reason(lines):
 
 TAP_RESULT = re.compile(r"^(not ok|ok) \d+")
 TAP_SKIP = re.compile(r"#\s*SKIP", re.I)
+
+
+def kunit_cases(lines):
+    """A KUnit suite's KTAP: its cases are the subtest lines, indented by
+    four spaces; the unindented line is the suite's own verdict, which
+    the cases already make up."""
+    out = [ln[4:] for ln in lines if ln.startswith("    ")]
+    return out or lines
 
 
 def tap_program(rc, lines, regex, reason):
@@ -199,6 +208,8 @@ def main():
         with open(os.path.join(logdir, "tests", test + ".tap"), "w") as f:
             f.write("\n".join(lines) + "\n")
         regex, reason = known.get(test, (None, None))
+        if test.startswith("kunit/"):
+            lines = kunit_cases(lines)
         if any(TAP_RESULT.match(ln) for ln in lines):
             status, note, c = tap_program(rc, lines, regex, reason)
         else:
