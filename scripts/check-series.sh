@@ -58,7 +58,6 @@ for f in "${files[@]}"; do
 		> "$out/checkpatch-$name.log" 2>&1 || true
 	! grep -q '^Traceback' "$out/checkpatch-$name.log" ||
 		die "checkpatch's helper crashed (python3-ply missing? 'make deps'); see $out/checkpatch-$name.log"
-
 	total=$(grep -E '^total: ' "$out/checkpatch-$name.log" | tail -n 1)
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$out/checkpatch-$name.log"; then
 		row "checkpatch --strict $name" PASS
