@@ -7,16 +7,24 @@
 #   make sparse    sparse warnings per file, v6.1.170 vs the series
 #   make build-each  build every commit of the series on its own
 #   make tests-patch  carry kselftests/ into the series, then export
+#   make qemu      build our QEMU with the FRED CPU model (qemu/series)
+#   make qemu-tree build/qemu/src = Debian QEMU 7.2 + qemu/series
+#   make qemu-export  qemu/ <- the commits in build/qemu/src
+#   make ref-kernel   the reference FRED kernel: Linux 6.12, X86_FRED=y
+#   make ref-run MODE=idt|fred  boot it with 6.12's x86 selftests and ours
+#   make ref-compare  its runs side by side (ref-idt, ref-fred, 6.1's idt)
+#   make ref-time [TIMES=N]  its boot-to-tests time, IDT vs FRED mode, our QEMU
 #   make apply KERNEL=/path/to/linux   git am the series onto your tree
-#   make clean     remove build outputs (never build/linux)
-#   make distclean remove build/ entirely, if build/linux holds no work
+#   make clean     remove build outputs (never build/linux, build/qemu/src)
+#   make distclean remove build/ entirely, if build/linux, build/qemu/src hold no work
 
 SHELL := /bin/bash
 S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check-series \
-	sparse build-each export tests-patch apply clean distclean
+	sparse build-each export tests-patch apply clean distclean \
+	qemu qemu-tree qemu-export ref-kernel ref-run ref-compare ref-time
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -60,11 +68,33 @@ export:
 tests-patch:
 	@$(S)/sync-kselftests.sh && $(S)/export.sh
 
+qemu:
+	@$(S)/qemu-build.sh
+
+qemu-tree:
+	@$(S)/qemu-tree.sh
+
+qemu-export:
+	@$(S)/qemu-export.sh
+
+ref-kernel:
+	@$(S)/ref-kernel.sh
+
+ref-run:
+	@MODE=$(MODE) $(S)/ref-run.sh
+
+ref-compare:
+	@$(S)/ref-compare.sh $(RUNS)
+
+ref-time:
+	@$(S)/ref-time.sh
+
 apply:
 	@$(S)/apply.sh "$(KERNEL)"
 
 clean:
-	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each
+	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each \
+		build/qemu/obj build/ref/kbuild build/ref/tests build/ref/initramfs
 	! [ -d build/linux/.git ] || git -C build/linux worktree prune
 
 distclean:

@@ -2,10 +2,11 @@
 /*
  * System calls from user mode, through every door the kernel has: SYSCALL,
  * INT $0x80 and the 32-bit vDSO, and the emulated vsyscall page. Each must
- * return the right value, leave every other register as it was (RCX and
- * R11 hold the return IP and RFLAGS after SYSCALL), be seen whole by
- * ptrace and seccomp, restart as the signal rules say, and fail a bogus
- * sigreturn with SIGSEGV rather than an oops.
+ * return the right value, leave every other register as it was (after
+ * SYSCALL, RCX and R11 hold the return IP and RFLAGS under the IDT; FRED
+ * leaves them alone), be seen whole by ptrace and seccomp, restart as the
+ * signal rules say, and fail a bogus sigreturn with SIGSEGV rather than an
+ * oops.
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -67,7 +68,12 @@ static bool check_regs(const char *name, const struct uregs *in, const struct ur
 	return false;
 }
 
-/* One syscall through the harness: only AX (and, for SYSCALL, CX/R11) change. */
+/*
+ * One syscall through the harness: only AX changes, and for SYSCALL without
+ * FRED also CX and R11, which the instruction itself loads with the return
+ * IP and RFLAGS. FRED delivers SYSCALL as an event that saves both on the
+ * stack, and ERETU gives them back as they were.
+ */
 static void test_regs(const char *name, void (*target)(void), unsigned long nr,
 		      long want_ret, bool is_syscall_insn, unsigned int len)
 {
@@ -79,7 +85,7 @@ static void test_regs(const char *name, void (*target)(void), unsigned long nr,
 	want = in;
 	want.gpr[GPR_AX] = want_ret;
 #ifdef __x86_64__
-	if (is_syscall_insn) {
+	if (is_syscall_insn && !fred_active()) {
 		want.gpr[GPR_CX] = (unsigned long)target + len;
 		want.gpr[10] = in.flags | 0x200;	/* R11: RFLAGS with IF */
 		if (out.gpr[GPR_CX] != want.gpr[GPR_CX] || out.gpr[10] != want.gpr[10]) {
@@ -453,10 +459,13 @@ static void test_restart_block(void)
 }
 
 /*
- * TF set over INT $0x80 or SYSCALL: the entry clears TF (IDT delivery, or
- * SYSCALL's flag mask) and the return sets it again, so the instruction
- * after it runs before the one trap (measured on hardware); AX holds the
- * result.
+ * TF set over INT $0x80 or SYSCALL, one trap. Under the IDT the entry
+ * clears TF (IDT delivery, or SYSCALL's flag mask) and the return sets it
+ * again, so the instruction after it runs before the trap (measured on
+ * hardware). FRED event delivery marks the event as a software one (bit
+ * 17 of the saved SS word) and keeps TF in the saved RFLAGS; ERETU, seeing
+ * both, delivers the single step the instruction owes on return, before
+ * the next instruction. AX holds the result.
  */
 static unsigned long step_ip[4];
 static int step_count;
@@ -475,6 +484,7 @@ static void step_over(const char *name, void (*target)(void), unsigned long nr)
 {
 	struct sigaction sa = { .sa_sigaction = step_handler, .sa_flags = SA_SIGINFO }, old;
 	unsigned long t = (unsigned long)target;
+	long want_off = fred_active() ? 11 : 12;	/* after the insn, after the nop */
 	struct uregs in, out;
 
 	sigaction(SIGTRAP, &sa, &old);
@@ -483,10 +493,11 @@ static void step_over(const char *name, void (*target)(void), unsigned long nr)
 	step_count = 0;
 	harness(&in, &out, target);
 	sigaction(SIGTRAP, &old, NULL);
-	ksft_test_result(step_count == 1 && step_ip[0] == t + 12 &&
+	ksft_test_result(step_count == 1 && step_ip[0] == t + want_off &&
 			 out.gpr[GPR_AX] == (unsigned long)getpid(),
-			 "TF over %s: one SIGTRAP, after the next instruction (%d, IP +%ld)\n",
-			 name, step_count, step_count ? (long)(step_ip[0] - t) : -1L);
+			 "TF over %s: one SIGTRAP, %s (%d, IP +%ld)\n", name,
+			 fred_active() ? "right after it (FRED)" : "after the next instruction",
+			 step_count, step_count ? (long)(step_ip[0] - t) : -1L);
 }
 
 static void test_step_over_syscall(void)
@@ -671,7 +682,8 @@ int main(void)
 	ksft_print_header();
 #ifdef __x86_64__
 	ksft_set_plan(21);
-	test_regs("SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
+	test_regs(fred_active() ? "SYSCALL getpid: RAX, rest kept (FRED: RCX, R11 too)" :
+		  "SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
 		  t_syscall, SYS_getpid, getpid(), true, 2);
 	test_regs("SYSCALL bad number gives -38", t_syscall, NR_BAD, BAD_NR_RET, true, 2);
 	test_regs("SYSCALL number -1 gives -38", t_syscall, -1UL, BAD_NR_RET, true, 2);

@@ -4,8 +4,11 @@
 #   boot.sh MODE BZIMAGE INITRAMFS LOGDIR
 # MODE is idt (Debian's QEMU) or fred (ours, with a FRED CPU). Writes
 # LOGDIR/console.log (ttyS0, the kernel) and LOGDIR/results.log (ttyS1,
-# the tests). Fails, printing the console's last lines, when the kernel
-# does not reach the runner, stalls, or dies before the runner is done.
+# the tests), and LOGDIR/timing: seconds from QEMU's start to the test
+# runner's start ("boot", to 0.2 s) and to QEMU's exit ("total", to 0.5 s),
+# taken on the host. Fails, printing the console's last lines, when the
+# kernel does not reach the runner, stalls, or dies before the runner is
+# done.
 . "$(dirname "$0")/lib.sh"
 
 mode=$1 kernel=$2 initrd=$3 logdir=$4
@@ -46,6 +49,7 @@ say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
 	-serial "file:$console" -serial "file:$results" \
 	> "$logdir/qemu.log" 2>&1 &
 qpid=$!
+t_launch=$(date +%s.%N)
 
 last_console() {
 	echo "---- last lines of $console ----" >&2
@@ -57,10 +61,11 @@ trap stop_qemu EXIT
 
 start=$SECONDS last_size=0 last_change=$SECONDS started=0
 while kill -0 "$qpid" 2>/dev/null; do
-	sleep 2
 	if [ $started = 0 ]; then
+		sleep 0.2
 		if grep -q '^@@FRED61 START' "$results"; then
 			started=1
+			t_boot=$(date +%s.%N)
 			last_change=$SECONDS
 			say "kernel booted in $((SECONDS - start)) s; running tests"
 		elif [ $((SECONDS - start)) -ge "$BOOT_TIMEOUT" ]; then
@@ -69,6 +74,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 		fi
 		continue
 	fi
+	sleep 0.5
 	size=$(stat -c %s "$results")
 	if [ "$size" != "$last_size" ]; then
 		last_size=$size last_change=$SECONDS
@@ -78,7 +84,12 @@ while kill -0 "$qpid" 2>/dev/null; do
 	fi
 done
 wait "$qpid" || true
+t_exit=$(date +%s.%N)
 trap - EXIT
+if [ $started = 1 ]; then
+	awk -v l="$t_launch" -v b="$t_boot" -v e="$t_exit" \
+		'BEGIN { printf "boot %.1f\ntotal %.1f\n", b - l, e - l }' > "$logdir/timing"
+fi
 
 if ! grep -q '^@@FRED61 START' "$results"; then
 	last_console

@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
 # Configure (x86_64_defconfig + configs/*.config) and build the kernel in
 # build/linux into build/kbuild, through ccache. Prints the bzImage path.
+# FRED61_KTREE, FRED61_KOUT, FRED61_LOGS (lib.sh) and FRED61_CONFIGS (the
+# fragments, space-separated paths) build another tree instead: the
+# reference kernel's (scripts/ref-kernel.sh).
 . "$(dirname "$0")/lib.sh"
 need make gcc ccache flex bison bc
 
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make tree'"
+if [ "$KTREE" = "$TREE" ]; then
+	[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make tree'"
+	what=$(git -C "$TREE" describe --tags --always || true)
+else
+	[ -f "$KTREE/Makefile" ] || die "no kernel tree at $KTREE"
+	what="Linux $(make -s -C "$KTREE" kernelversion) in ${KTREE#"$TOP"/}"
+fi
 mkdir -p "$KOUT" "$LOGS"
 
 # Stable build identity: same sources give the same objects (ccache hits).
 export KBUILD_BUILD_TIMESTAMP="$BASE_DATE" KBUILD_BUILD_USER=fred61 KBUILD_BUILD_HOST=qemu
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
-export CCACHE_BASEDIR=$TREE
+export CCACHE_BASEDIR=$KTREE
 ccache -M 8G >/dev/null
-kmake=(make -s -C "$TREE" O="$KOUT" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+kmake=(make -s -C "$KTREE" O="$KOUT" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
 
 # Regenerate .config only when the fragments or the defconfig changed.
-mapfile -t frags < <(ls "$TOP"/configs/*.config)
-defconfig=$TREE/arch/x86/configs/x86_64_defconfig
+if [ -n "${FRED61_CONFIGS:-}" ]; then
+	read -r -a frags <<< "$FRED61_CONFIGS"
+else
+	mapfile -t frags < <(ls "$TOP"/configs/*.config)
+fi
+defconfig=$KTREE/arch/x86/configs/x86_64_defconfig
 cfg_sum=$(cat "$defconfig" "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != "$cfg_sum" ]; then
 	say "configuring: x86_64_defconfig + ${frags[*]##*/}"
-	(cd "$TREE" && ./scripts/kconfig/merge_config.sh -m -O "$KOUT" "$defconfig" "${frags[@]}") \
+	(cd "$KTREE" && ./scripts/kconfig/merge_config.sh -m -O "$KOUT" "$defconfig" "${frags[@]}") \
 		> "$LOGS/merge_config.log" 2>&1 ||
 		{ tail -n 20 "$LOGS/merge_config.log" >&2; die "merge_config.sh failed"; }
 	"${kmake[@]}" olddefconfig
@@ -33,7 +46,7 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != 
 		*) continue ;;
 		esac
 		got=$(grep -E "^$opt=|^# $opt is not set" "$KOUT/.config" || true)
-		if [ -z "$got" ] && ! grep -rqx --include='Kconfig*' "config ${opt#CONFIG_}" "$TREE"; then
+		if [ -z "$got" ] && ! grep -rqx --include='Kconfig*' "config ${opt#CONFIG_}" "$KTREE"; then
 			say "config: $opt is not defined in this tree (needs a patch of the series)"
 			continue
 		fi
@@ -49,7 +62,7 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != 
 	echo "$cfg_sum" > "$KOUT/.config.fred61"
 fi
 
-say "building the kernel ($(git -C "$TREE" describe --tags --always))"
+say "building the kernel ($what)"
 if ! "${kmake[@]}" bzImage modules > "$LOGS/kbuild.log" 2>&1; then
 	grep -E 'error|Error' "$LOGS/kbuild.log" | head -n 30 >&2 || true
 	tail -n 20 "$LOGS/kbuild.log" >&2

@@ -8,7 +8,7 @@
 need make gcc
 
 [ -f "$KOUT/.config" ] || die "kernel not configured; run 'make kernel' first"
-T=$BUILD/tests
+T=$TESTS
 mkdir -p "$LOGS"
 
 # -m32 needs the i386 C library (gcc-multilib, libc6-dev-i386).
@@ -16,14 +16,14 @@ echo 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null ||
 	die "gcc cannot build 32-bit programs; install gcc-multilib and libc6-dev-i386 ('make deps')"
 
 say "installing UAPI headers"
-make -s -C "$TREE" O="$KOUT" headers > "$LOGS/tests-build.log" 2>&1 ||
+make -s -C "$KTREE" O="$KOUT" headers > "$LOGS/tests-build.log" 2>&1 ||
 	{ tail -n 20 "$LOGS/tests-build.log" >&2; die "make headers failed"; }
 khdr="-isystem $KOUT/usr/include"
 
 say "building tools/testing/selftests/x86 (ours among them, from the series)"
 rm -rf "$T/x86"
 mkdir -p "$T/x86"
-if ! make -C "$TREE/tools/testing/selftests/x86" OUTPUT="$T/x86" \
+if ! make -C "$KTREE/tools/testing/selftests/x86" OUTPUT="$T/x86" \
 	KHDR_INCLUDES="$khdr" -j"$JOBS" >> "$LOGS/tests-build.log" 2>&1; then
 	grep -E 'error' "$LOGS/tests-build.log" | head -n 30 >&2 || true
 	die "test build failed (full log: $LOGS/tests-build.log)"

@@ -14,8 +14,17 @@ pkgs=(
 	libc6-dev-i386   # 32-bit C library for them
 	busybox-static   # the test VM's userland
 	cpio             # packs the initramfs
-	qemu-system-x86  # the test VM (TCG), IDT mode
-	python3          # scripts/report.py
+	qemu-system-x86  # the test VM (TCG), IDT mode; brings seabios, ipxe-qemu and
+	                 # qemu-system-data, the firmware our QEMU (make qemu) uses too
+	meson            # make qemu: QEMU 7.2 needs >= 0.61.5; the dfsg source has no copy
+	ninja-build      # make qemu: runs the build meson writes
+	pkg-config       # make qemu: how configure and meson find the libraries below
+	libglib2.0-dev   # make qemu: glib, required by all of QEMU
+	libpixman-1-dev  # make qemu: pixman, required by system emulation
+	zlib1g-dev       # make qemu: zlib, required (migration, block layer)
+	libfdt-dev       # make qemu: libfdt, required for x86_64-softmmu (the dfsg source drops dtc/)
+	dpkg             # make ref-kernel: dpkg-deb unpacks linux-source-6.12
+	python3          # scripts/report.py; QEMU's configure and meson scripts
 	python3-ply python3-git  # checkpatch's SPDX licence check (scripts/spdxcheck.py)
 	git              # the kernel tree, git am, format-patch
 	quilt            # series checks: quilt push -a

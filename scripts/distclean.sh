@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Remove build/ entirely, unless build/linux holds work that is not in
-# patches/ (uncommitted changes, or commits never exported).
+# patches/, or build/qemu/src work that is not in qemu/ (uncommitted
+# changes, or commits never exported).
 . "$(dirname "$0")/lib.sh"
 
 if [ -d "$TREE/.git" ]; then
@@ -10,5 +11,15 @@ if [ -d "$TREE/.git" ]; then
 	[ "$(git -C "$TREE" rev-parse HEAD)" = "$st_head" ] ||
 		die "build/linux has commits that were never exported; 'make export' first, or remove build/ by hand"
 fi
+if [ -d "$QEMU_SRC/.git" ]; then
+	(
+		use_qemu_tree
+		tree_is_clean "$TREE" ||
+			die "build/qemu/src has uncommitted changes; commit and 'make qemu-export' them, or remove build/ by hand"
+		read_state
+		[ "$(git -C "$TREE" rev-parse HEAD)" = "$st_head" ] ||
+			die "build/qemu/src has commits that were never exported; 'make qemu-export' first, or remove build/ by hand"
+	) || exit 1
+fi
 rm -rf "$BUILD"
-say "removed $BUILD (the base tarball stays cached in $CACHE)"
+say "removed $BUILD (the base tarballs and our QEMU stay cached in $CACHE)"

@@ -5,24 +5,26 @@
 . "$(dirname "$0")/lib.sh"
 need cpio gzip ldd
 
-T=$BUILD/tests
+T=$TESTS
 [ -s "$T/list" ] || die "no tests built; run 'make tests' first"
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox missing; install busybox-static ('make deps')"
 ! ldd "$busybox" >/dev/null 2>&1 ||
 	die "$busybox is dynamically linked; the VM needs busybox-static ('make deps')"
 
-root=$BUILD/initramfs/root
+root=$INITRAMFS_DIR/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,tests}
 cp "$busybox" "$root/bin/busybox"
 install -m 0755 "$TOP/scripts/guest-init" "$root/init"
 cp -a "$T/x86" "$T/list" "$root/tests/"
-[ ! -f "$TOP/kselftests/timeouts" ] || grep -v '^#' "$TOP/kselftests/timeouts" > "$root/tests/timeouts"
+# Per-test time limits ("suite/name seconds"); FRED61_TIMEOUTS: another list.
+timeouts=${FRED61_TIMEOUTS:-$TOP/kselftests/timeouts}
+[ ! -f "$timeouts" ] || grep -v '^#' "$timeouts" > "$root/tests/timeouts"
 
 # The kernel's modules (the series' test modules among them).
 if grep -q '^CONFIG_MODULES=y' "$KOUT/.config"; then
-	make -s -C "$TREE" O="$KOUT" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+	make -s -C "$KTREE" O="$KOUT" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
 		DEPMOD=/sbin/depmod modules_install > /dev/null ||
 		die "modules_install failed"
 fi
@@ -35,7 +37,7 @@ done < "$T/list" | sort -u | while read -r lib; do
 	cp -L --parents "$lib" "$root"
 done
 
-out=$BUILD/initramfs/initramfs.cpio.gz
+out=$INITRAMFS_DIR/initramfs.cpio.gz
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 > "$out.new"
 mv "$out.new" "$out"

@@ -6,8 +6,15 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux          # git tree: v6.1.170 + one commit per patch
-KOUT=$BUILD/kbuild         # kernel objects (O=), keeps $TREE clean
-LOGS=$BUILD/logs
+# What build-kernel.sh, build-tests.sh and initramfs.sh build, and where
+# they put it: $TREE by default. The environment points them at another
+# kernel (ref-kernel.sh and ref-run.sh do, for Linux 6.12); the names carry
+# a prefix so that a stray TREE or LOGS in a user's shell changes nothing.
+KTREE=${FRED61_KTREE:-$TREE}                    # kernel source
+KOUT=${FRED61_KOUT:-$BUILD/kbuild}              # its objects (O=): the source stays clean
+TESTS=${FRED61_TESTS:-$BUILD/tests}             # built test programs + list
+INITRAMFS_DIR=${FRED61_INITRAMFS:-$BUILD/initramfs}
+LOGS=${FRED61_LOGS:-$BUILD/logs}
 PATCHES=$TOP/patches
 CACHE=${FRED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fred61}
 
@@ -19,6 +26,37 @@ BASE_SRCVER=6.1.170-3
 BASE_TARBALL=linux_6.1.170.orig.tar.xz
 BASE_SHA256=d97c2b2683633677fa1f41bf5cc58cfac7664b84ca885ce6546d40fee87ba7fe
 BASE_TAG=v$BASE_VERSION
+
+# Our QEMU (qemu/): Debian's source package qemu 1:7.2+dfsg-7+deb12u18
+# (bookworm main), the source of the qemu-system-x86 binary used for IDT
+# mode, with Debian's own patches, then ours.
+QEMU_SRCPKG=qemu
+QEMU_SRCVER=1:7.2+dfsg-7+deb12u18
+QEMU_DSC=qemu_7.2+dfsg-7+deb12u18.dsc
+QEMU_DSC_SHA256=6b6bd27b947ec89e40a1d6b26d9c9f3c698ca691da13163e0483f6061bbb20b3
+QEMU_ORIG=qemu_7.2+dfsg.orig.tar.xz
+QEMU_ORIG_SHA256=91aca71520040edc40b8d437aa3004dae614f58e286cf653ee8996c07af2962f
+QEMU_DEBIAN=qemu_7.2+dfsg-7+deb12u18.debian.tar.xz
+QEMU_DEBIAN_SHA256=28a1c86310ee53b6bf1854cffe6f6be6ed29a08db7d05759f8ac57b8d6a6cb2f
+QEMU_TAG=debian-7.2+dfsg-7+deb12u18
+QEMU_DIR=$BUILD/qemu           # src/ (git tree), obj/ (build), bin/
+QEMU_SRC=$QEMU_DIR/src
+QEMU_PATCHES=$TOP/qemu
+
+# The reference FRED kernel: Linux 6.12 from Debian's binary package
+# linux-source-6.12 (bookworm), which carries upstream's FRED code, built
+# with CONFIG_X86_FRED=y (configs/ref/). We run it to compare; nothing of
+# it enters the project. The package installs the tarball below; both the
+# package and the tarball are pinned.
+REF_PKG=linux-source-6.12
+REF_PKGVER=6.12.117-1~deb12u1
+REF_VERSION=6.12.117           # the tarball's kernel version
+REF_DEB=linux-source-6.12_6.12.117-1~deb12u1_all.deb
+REF_DEB_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+REF_TARBALL=usr/src/linux-source-6.12.tar.xz
+REF_TARBALL_SHA256=585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
+REF_DIR=$BUILD/ref             # linux-6.12/ (source), kbuild/, tests/, initramfs/
+REF_SRC=$REF_DIR/linux-6.12
 
 # Fixed identities and dates (set by tree.sh for its own commits only) make
 # the base commit and every applied patch commit reproducible: the same
@@ -49,7 +87,8 @@ series_files() {
 		line=${line%%#*}
 		line=$(printf '%s' "$line" | tr -d '[:space:]')
 		[ -n "$line" ] || continue
-		[ -f "$PATCHES/$line" ] || die "patches/series names '$line', which does not exist"
+		[ -f "$PATCHES/$line" ] ||
+			die "${PATCHES#"$TOP"/}/series names '$line', which does not exist"
 		printf '%s\n' "$PATCHES/$line"
 	done < "$PATCHES/series"
 }
@@ -67,6 +106,105 @@ kselftest_files() {
 }
 kselftest_names() {
 	kselftest_files | sed -n 's/\.c$//p'
+}
+
+# A private apt view of the system's configured sources (as deb-src too),
+# under $CACHE/apt; nothing under /etc is changed and no host name is
+# written anywhere. Sets apt_opts for apt-get.
+apt_opts=()
+apt_private_view() {
+	local apt_dir=$CACHE/apt f found=0
+	need apt-get flock
+	[ ${#apt_opts[@]} = 0 ] || return 0
+	# One script at a time rebuilds and uses it (held until this one exits).
+	mkdir -p "$CACHE"
+	exec {apt_lock_fd}>"$CACHE/apt.lock"
+	flock -n "$apt_lock_fd" || {
+		say "waiting for another script to finish with $apt_dir"
+		flock "$apt_lock_fd"
+	}
+	rm -rf "$apt_dir"
+	mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[[:space:]]*deb\(-src\)\?[[:space:]]\(.*\)/deb \2\ndeb-src \2/p' "$f" \
+			>> "$apt_dir/parts/src.list"
+		found=1
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed 's/^Types:.*/Types: deb deb-src/' "$f" > "$apt_dir/parts/$(basename "$f")"
+		found=1
+	done
+	[ $found = 1 ] || die "no apt sources configured in /etc/apt"
+	apt_opts=(-o Dir::Etc::SourceList=/dev/null
+		  -o "Dir::Etc::SourceParts=$apt_dir/parts"
+		  -o "Dir::State::Lists=$apt_dir/lists"
+		  -o "Dir::Cache::archives=$apt_dir/archives")
+	mkdir -p "$apt_dir/archives/partial"
+	say "updating package indexes (private copy under $apt_dir)"
+	apt-get "${apt_opts[@]}" update >"$apt_dir/update.log" 2>&1 ||
+		{ tail -n 20 "$apt_dir/update.log" >&2; die "apt-get update of the private indexes failed"; }
+}
+
+# apt_fetch KIND PKG VERSION FILE SHA256: download FILE of source package
+# (KIND=source) or binary package (KIND=binary) PKG=VERSION into $CACHE,
+# through apt's configured sources, and check it against the pinned
+# sha256 and the one in apt's signed index. Prints the cached path.
+apt_fetch() {
+	local kind=$1 pkg=$2 ver=$3 file=$4 sum=$5 out=$CACHE/$4 uris line uri index_sum got
+	if [ -f "$out" ]; then
+		got=$(sha256sum "$out" | cut -d' ' -f1)
+		[ "$got" = "$sum" ] || die "checksum mismatch for $out
+  expected sha256 $sum
+  got      sha256 $got
+  The file is not the pinned one. Remove it and run again to re-fetch."
+		echo "$out"
+		return 0
+	fi
+	need sha256sum
+	local helper=/usr/lib/apt/apt-helper
+	[ -x "$helper" ] || die "$helper not found (package apt)"
+	mkdir -p "$CACHE"
+	apt_private_view
+	if [ "$kind" = source ]; then
+		uris=$(apt-get "${apt_opts[@]}" source --print-uris "$pkg=$ver" 2>&1) ||
+			die "apt cannot find source package $pkg $ver:
+$uris"
+	else
+		uris=$(apt-get "${apt_opts[@]}" download --print-uris "$pkg=$ver" 2>&1) ||
+			die "apt cannot find package $pkg $ver:
+$uris"
+	fi
+	line=$(printf '%s\n' "$uris" | grep -F " $file " | head -n 1) ||
+		die "$kind package $pkg $ver has no file $file"
+	uri=$(printf '%s\n' "$line" | cut -d"'" -f2)
+	index_sum=$(printf '%s\n' "$line" | sed -n 's/.*SHA256:\([0-9a-f]*\).*/\1/p')
+	[ "$index_sum" = "$sum" ] ||
+		die "the apt index lists $file with sha256 '$index_sum', not the pinned $sum"
+	say "downloading $file ($pkg $ver) through apt"
+	"$helper" download-file "$uri" "$out.part" "SHA256:$sum" \
+		>"$CACHE/apt/download.log" 2>&1 ||
+		{ tail -n 20 "$CACHE/apt/download.log" >&2; rm -f "$out.part"; die "download of $file failed"; }
+	got=$(sha256sum "$out.part" | cut -d' ' -f1)
+	[ "$got" = "$sum" ] || { rm -f "$out.part"; die "downloaded $file has sha256 $got, not $sum"; }
+	mv "$out.part" "$out"
+	echo "$out"
+}
+
+# One reference-kernel script at a time (ref-kernel.sh, ref-run.sh): they
+# share build/ref/. Held until the script exits; the scripts it runs see
+# FRED61_REF_LOCKED and do not wait for it.
+ref_lock() {
+	[ -z "${FRED61_REF_LOCKED:-}" ] || return 0
+	need flock
+	mkdir -p "$REF_DIR"
+	exec {ref_lock_fd}>"$REF_DIR/.lock"
+	flock -n "$ref_lock_fd" || {
+		say "waiting for another reference-kernel script to finish with $REF_DIR"
+		flock "$ref_lock_fd"
+	}
+	export FRED61_REF_LOCKED=1
 }
 
 tree_is_clean() {
@@ -104,4 +242,15 @@ write_state() {
 		done < <(series_files)
 	} > "$state.new"
 	mv "$state.new" "$state"
+}
+
+# The QEMU scripts (qemu-*.sh) run the same sync machinery on build/qemu/src
+# and qemu/: this points the tree, the series, the base tag and the sync
+# record there, so series_files, series_hash, read_state and write_state
+# serve qemu/ in that script.
+use_qemu_tree() {
+	TREE=$QEMU_SRC
+	PATCHES=$QEMU_PATCHES
+	BASE_TAG=$QEMU_TAG
+	state=$TREE/.git/fred61-state
 }

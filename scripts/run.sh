@@ -8,6 +8,7 @@ MODE=${MODE:-idt}
 t0=$SECONDS
 "$TOP/scripts/tree.sh"
 kernel=$("$TOP/scripts/build-kernel.sh")
+[ "$MODE" != fred ] || "$TOP/scripts/qemu-build.sh" >/dev/null
 "$TOP/scripts/build-tests.sh"
 initrd=$("$TOP/scripts/initramfs.sh")
 say "prepared in $((SECONDS - t0)) s"
@@ -17,7 +18,7 @@ rm -rf "$logdir.prev"
 [ ! -d "$logdir" ] || mv "$logdir" "$logdir.prev"
 boot_rc=0
 "$TOP/scripts/boot.sh" "$MODE" "$kernel" "$initrd" "$logdir" || boot_rc=$?
-python3 "$TOP/scripts/report.py" "$MODE" "$logdir" "$BUILD/tests/list" \
+python3 "$TOP/scripts/report.py" "$MODE" "$logdir" "$TESTS/list" \
 	"$TOP/kselftests/known-failures" | tee "$logdir/table.txt"
 say "logs: $logdir (console.log, results.log, tests/*/*.tap); $((SECONDS - t0)) s in all"
 failed=$(sed -n 's/^failed //p' "$logdir/summary")

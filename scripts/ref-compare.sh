@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make ref-compare: the reference kernel's runs side by side, test by test
+# and case by case (scripts/compare.py): ref-idt against ref-fred, and
+# against our 6.1 IDT-mode run (make run) when there is one.
+#   ref-compare.sh [RUN...]   runs by name under build/logs (default:
+#                             ref-idt ref-fred idt, those that exist;
+#                             make ref-compare RUNS="...")
+. "$(dirname "$0")/lib.sh"
+need python3
+
+if [ $# -gt 0 ]; then
+	runs=("$@")
+	for r in "${runs[@]}"; do
+		[ -f "$LOGS/$r/table.txt" ] || die "no run '$r': $LOGS/$r/table.txt is missing"
+	done
+else
+	runs=()
+	for r in ref-idt ref-fred idt; do
+		if [ -f "$LOGS/$r/table.txt" ]; then
+			runs+=("$r")
+		else
+			case $r in
+			ref-*) how="make ref-run MODE=${r#ref-}" ;;
+			*) how="make run MODE=$r" ;;
+			esac
+			say "no $r run to compare ($how)"
+		fi
+	done
+fi
+[ ${#runs[@]} -ge 2 ] || die "fewer than two runs to compare (have: ${runs[*]:-none})"
+
+args=()
+for r in "${runs[@]}"; do
+	case $r in
+	ref-*) label=6.12-${r#ref-} ;;
+	*) label=6.1-$r ;;
+	esac
+	args+=("$label=$LOGS/$r")
+done
+python3 "$TOP/scripts/compare.py" "${args[@]}"
