@@ -16,6 +16,9 @@ TESTS=${FRED61_TESTS:-$BUILD/tests}             # built test programs + list
 INITRAMFS_DIR=${FRED61_INITRAMFS:-$BUILD/initramfs}
 LOGS=${FRED61_LOGS:-$BUILD/logs}
 PATCHES=$TOP/patches
+# How messages name the tree, its series and the target that exports it
+# (use_qemu_tree switches them to build/qemu/src, qemu/, qemu-export).
+TREE_NAME=build/linux SERIES_NAME=patches/ EXPORT_TARGET=export TREE_TARGET=tree TREE_WHAT=tree
 CACHE=${FRED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fred61}
 
 # The pinned base: Debian's pristine upstream tarball for source package
@@ -253,4 +256,154 @@ use_qemu_tree() {
 	PATCHES=$QEMU_PATCHES
 	BASE_TAG=$QEMU_TAG
 	state=$TREE/.git/fred61-state
+	TREE_NAME=build/qemu/src SERIES_NAME=qemu/ EXPORT_TARGET=qemu-export TREE_TARGET=qemu-tree
+	TREE_WHAT="QEMU tree"
+}
+
+# git am the series' patches after the first START onto $TREE.
+apply_from() {
+	local start=$1 i=0 f out
+	while IFS= read -r f; do
+		i=$((i + 1))
+		[ $i -gt "$start" ] || continue
+		if ! out=$(git -C "$TREE" am -q --committer-date-is-author-date "$f" 2>&1); then
+			git -C "$TREE" am --abort >/dev/null 2>&1 || true
+			write_state "partial"
+			die "${SERIES_NAME}$(basename "$f") (patch $i) does not apply on top of the ones before it:
+$(printf '%s\n' "$out" | grep -E '^(error|fatal|Patch failed)' || printf '%s\n' "$out")
+$TREE_NAME is left at patch $((i - 1)); fix $SERIES_NAME and run again."
+		fi
+	done < <(series_files)
+}
+
+# sync_tree [CHECK]: bring $TREE, a tree that the caller made with tag
+# $BASE_TAG and branch fred, to the series: only the patches after the
+# first one that changed since the last sync are re-applied. Never
+# discards work: when the series changed, a tree with uncommitted changes
+# or unexported commits is left alone. CHECK, a command, runs just before
+# the tree is reset.
+sync_tree() {
+	local check=${1:-} hash head n ahead keep=0 target f
+	git -C "$TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null ||
+		die "$TREE has no tag $BASE_TAG; it was not made by this script (or for another base): move it away"
+	if [ -d "$TREE/.git/rebase-apply" ] || [ -d "$TREE/.git/rebase-merge" ]; then
+		die "$TREE has a 'git am' or rebase in progress; finish or abort it first"
+	fi
+
+	read_state
+	hash=$(series_hash)
+	head=$(git -C "$TREE" rev-parse HEAD)
+	n=$(series_files | wc -l)
+
+	if [ "$hash" = "$st_hash" ]; then
+		if [ "$head" != "$st_head" ]; then
+			ahead=$(git -C "$TREE" rev-list --count "$st_head..HEAD" 2>/dev/null || echo "?")
+			warn "$TREE_NAME has moved on from $SERIES_NAME ($ahead new commit(s)); building the tree as it is. 'make $EXPORT_TARGET' updates $SERIES_NAME."
+		fi
+		tree_is_clean "$TREE" ||
+			warn "$TREE_NAME has uncommitted changes; they are built but not in $SERIES_NAME"
+		say "$TREE_WHAT up to date: $BASE_TAG + $n patch(es)"
+		return 0
+	fi
+
+	# The series changed since the last sync (or the tree is new).
+	tree_is_clean "$TREE" ||
+		die "$SERIES_NAME changed, and $TREE_NAME has uncommitted changes:
+$(git -C "$TREE" status --short | head -n 20)
+Commit them and 'make $EXPORT_TARGET', or stash them, then run again."
+	# Commits in the tree that the last sync does not contain are
+	# unexported work. (A tree reset back to an earlier point has none.)
+	if [ -n "$st_head" ] && [ -n "$(git -C "$TREE" rev-list "$st_head..HEAD" 2>/dev/null || echo unknown)" ]; then
+		die "$SERIES_NAME changed, and $TREE_NAME has commits that were never exported
+(HEAD $head, last sync $st_head).
+Export them ('make $EXPORT_TARGET', which refuses if $SERIES_NAME has new work too) or
+move them to a branch, then 'git -C $TREE_NAME reset --hard $st_head'."
+	fi
+	[ -n "$st_head" ] || [ "$head" = "$(git -C "$TREE" rev-parse "$BASE_TAG")" ] ||
+		die "$TREE_NAME is not at $BASE_TAG and has no sync record; move it away to rebuild it"
+	[ -z "$check" ] || "$check"
+
+	# Keep the longest prefix of patches whose files did not change.
+	while IFS= read -r f; do
+		[ $keep -lt ${#st_sum[@]} ] || break
+		[ "$(sha256sum < "$f" | cut -d' ' -f1)" = "${st_sum[$keep]}" ] || break
+		keep=$((keep + 1))
+	done < <(series_files)
+	if [ $keep -gt 0 ]; then
+		target=${st_commit[$((keep - 1))]}
+	else
+		target=$BASE_TAG
+	fi
+	if [ "$keep" -lt "$n" ]; then
+		say "applying patches $((keep + 1))..$n on top of $(git -C "$TREE" log -1 --format='%h %s' "$target")"
+	fi
+	git -C "$TREE" reset -q --hard "$target"
+	apply_from "$keep"
+	write_state "$hash"
+	say "$TREE_WHAT ready: $BASE_TAG + $n patch(es) at $(git -C "$TREE" rev-parse --short HEAD)"
+}
+
+# export_series [COMMENT...]: regenerate the series from the commits
+# $BASE_TAG..HEAD in $TREE. Reproducible: no commit hashes, numbers, dates
+# or version trailers that change for nothing, whatever the user's git
+# configuration; file names are the subject slugs, the order is in the
+# series file, whose comment lines are kept (COMMENT lines start a new
+# one). Refuses rather than overwrite work in either place.
+export_series() {
+	local tmp name f fixed
+	[ -d "$TREE/.git" ] || die "no tree at $TREE; run 'make $TREE_TARGET'"
+	if [ -d "$TREE/.git/rebase-apply" ] || [ -d "$TREE/.git/rebase-merge" ]; then
+		die "$TREE_NAME has a 'git am' or rebase in progress"
+	fi
+	git -C "$TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null ||
+		die "$TREE_NAME has no tag $BASE_TAG; it was not made by 'make $TREE_TARGET'"
+	tree_is_clean "$TREE" ||
+		die "$TREE_NAME has uncommitted changes; commit them (one commit per patch) first:
+$(git -C "$TREE" status --short | head -n 20)"
+	read_state
+	if [ -f "$PATCHES/series" ] && [ "$(series_hash)" != "$st_hash" ]; then
+		die "$SERIES_NAME has changed since $TREE_NAME was last synced with it
+(edited by hand, or new patches pulled). Exporting would overwrite that.
+Run 'make $TREE_TARGET' to apply $SERIES_NAME first, or commit $SERIES_NAME and move it aside."
+	fi
+
+	tmp=$(mktemp -d "$BUILD/$EXPORT_TARGET.XXXXXX")
+	# shellcheck disable=SC2064  # expand now: $tmp is local
+	trap "rm -rf '$tmp'" EXIT
+	fixed=(-c diff.noprefix=false -c diff.mnemonicPrefix=false -c diff.renames=true
+	       -c format.coverLetter=false -c format.thread=false -c format.signOff=false
+	       -c format.notes=false -c format.useAutoBase=false -c format.suffix=.patch
+	       -c format.filenameMaxLength=64)
+	git -C "$TREE" "${fixed[@]}" format-patch -q --no-numbered --zero-commit \
+		--no-signature --abbrev=12 --subject-prefix=PATCH -o "$tmp/raw" "$BASE_TAG..HEAD"
+	mkdir -p "$tmp/out"
+	if [ -f "$PATCHES/series" ]; then
+		grep '^#' "$PATCHES/series" > "$tmp/out/series" || true
+	else
+		[ $# = 0 ] || printf '%s\n' "$@" > "$tmp/out/series"
+		touch "$tmp/out/series"
+	fi
+	for f in "$tmp"/raw/*.patch; do
+		[ -e "$f" ] || break
+		name=$(basename "$f"); name=${name#[0-9][0-9][0-9][0-9]-}
+		[ ! -e "$tmp/out/$name" ] ||
+			die "two commits give the same patch file name '$name'; make their subjects differ"
+		mv "$f" "$tmp/out/$name"
+		echo "$name" >> "$tmp/out/series"
+	done
+
+	# Replace the old series' files with the new ones.
+	if [ -f "$PATCHES/series" ]; then
+		series_files | while IFS= read -r f; do rm -f "$f"; done
+	fi
+	mkdir -p "$PATCHES"
+	cp "$tmp"/out/* "$PATCHES/"
+	for f in "$PATCHES"/*.patch; do
+		[ -e "$f" ] || break
+		grep -qxF "$(basename "$f")" "$PATCHES/series" ||
+			warn "$SERIES_NAME$(basename "$f") is not in ${SERIES_NAME}series (left alone)"
+	done
+	write_state "$(series_hash)"
+	say "exported $(series_files | wc -l) patch(es) to $SERIES_NAME"
+	git -C "$TOP" status --short -- "$PATCHES" >&2 || true
 }

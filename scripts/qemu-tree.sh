@@ -59,19 +59,9 @@ make_base() {
 	mv "$tmp" "$TREE"
 }
 
-apply_from() {
-	local start=$1 i=0 f out
-	while IFS= read -r f; do
-		i=$((i + 1))
-		[ $i -gt "$start" ] || continue
-		if ! out=$(git -C "$TREE" am -q --committer-date-is-author-date "$f" 2>&1); then
-			git -C "$TREE" am --abort >/dev/null 2>&1 || true
-			write_state "partial"
-			die "qemu patch $i ($(basename "$f")) does not apply on top of the ones before it:
-$(printf '%s\n' "$out" | grep -E '^(error|fatal|Patch failed)' || printf '%s\n' "$out")
-build/qemu/src is left at qemu patch $((i - 1)); fix qemu/ and run again."
-		fi
-	done < <(series_files)
+on_branch_fred() {
+	[ "$(git -C "$TREE" symbolic-ref -q --short HEAD || true)" = fred ] ||
+		die "build/qemu/src is not on branch fred; check it out ('git -C build/qemu/src checkout fred') and run again"
 }
 
 mkdir -p "$QEMU_DIR"
@@ -79,58 +69,4 @@ if [ ! -d "$TREE/.git" ]; then
 	[ ! -e "$TREE" ] || die "$TREE exists but is not a git tree; move it away"
 	make_base
 fi
-git -C "$TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null ||
-	die "$TREE has no tag $BASE_TAG; it was not made by this script (or for another QEMU version): move it away"
-[ ! -d "$TREE/.git/rebase-apply" ] ||
-	die "$TREE has a 'git am' or rebase in progress; finish or abort it first"
-
-read_state
-hash=$(series_hash)
-head=$(git -C "$TREE" rev-parse HEAD)
-n=$(series_files | wc -l)
-
-if [ "$hash" = "$st_hash" ]; then
-	if [ "$head" != "$st_head" ]; then
-		ahead=$(git -C "$TREE" rev-list --count "$st_head..HEAD" 2>/dev/null || echo "?")
-		warn "build/qemu/src has moved on from qemu/ ($ahead new commit(s)); building the tree as it is. 'make qemu-export' updates qemu/."
-	fi
-	tree_is_clean "$TREE" || warn "build/qemu/src has uncommitted changes; they are built but not in qemu/"
-	say "QEMU tree up to date: $BASE_TAG + $n patch(es)"
-	exit 0
-fi
-
-# qemu/ changed since the last sync (or the tree is new): bring the tree to it.
-tree_is_clean "$TREE" ||
-	die "qemu/ changed, and build/qemu/src has uncommitted changes:
-$(git -C "$TREE" status --short | head -n 20)
-Commit them and 'make qemu-export', or stash them, then run again."
-if [ -n "$st_head" ] && [ -n "$(git -C "$TREE" rev-list "$st_head..HEAD" 2>/dev/null || echo unknown)" ]; then
-	die "qemu/ changed, and build/qemu/src has commits that were never exported
-(HEAD $head, last sync $st_head).
-Export them ('make qemu-export', which refuses if qemu/ has new work too) or
-move them to a branch, then 'git -C build/qemu/src reset --hard $st_head'."
-fi
-[ -n "$st_head" ] || [ "$head" = "$(git -C "$TREE" rev-parse "$BASE_TAG")" ] ||
-	die "build/qemu/src is not at $BASE_TAG and has no sync record; move it away to rebuild it"
-[ "$(git -C "$TREE" symbolic-ref -q --short HEAD || true)" = fred ] ||
-	die "build/qemu/src is not on branch fred; check it out ('git -C build/qemu/src checkout fred') and run again"
-
-# Keep the longest prefix of patches whose files did not change.
-keep=0
-while IFS= read -r f; do
-	[ $keep -lt ${#st_sum[@]} ] || break
-	[ "$(sha256sum < "$f" | cut -d' ' -f1)" = "${st_sum[$keep]}" ] || break
-	keep=$((keep + 1))
-done < <(series_files)
-if [ $keep -gt 0 ]; then
-	target=${st_commit[$((keep - 1))]}
-else
-	target=$BASE_TAG
-fi
-if [ "$keep" -lt "$n" ]; then
-	say "applying qemu patches $((keep + 1))..$n on top of $(git -C "$TREE" log -1 --format='%h %s' "$target")"
-fi
-git -C "$TREE" reset -q --hard "$target"
-apply_from "$keep"
-write_state "$hash"
-say "QEMU tree ready: $BASE_TAG + $n patch(es) at $(git -C "$TREE" rev-parse --short HEAD)"
+sync_tree on_branch_fred
