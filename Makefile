@@ -10,6 +10,7 @@
 #   make qemu      build our QEMU with the FRED CPU model (qemu/series)
 #   make qemu-tree build/qemu/src = Debian QEMU 7.2 + qemu/series
 #   make qemu-export  qemu/ <- the commits in build/qemu/src
+#   make qemu-race [RUNS=N]  qemu/'s TCG race fix, ours against Debian's QEMU
 #   make ref-kernel   the reference FRED kernel: Linux 6.12, X86_FRED=y
 #   make ref-run MODE=idt|fred  boot it with 6.12's x86 selftests and ours
 #   make ref-compare  its runs side by side (ref-idt, ref-fred, 6.1's idt)
@@ -24,7 +25,7 @@ MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check-series \
 	sparse build-each export tests-patch apply clean distclean \
-	qemu qemu-tree qemu-export ref-kernel ref-run ref-compare ref-time
+	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -76,6 +77,9 @@ qemu-tree:
 
 qemu-export:
 	@$(S)/qemu-export.sh
+
+qemu-race:
+	@$(S)/qemu-race.sh
 
 ref-kernel:
 	@$(S)/ref-kernel.sh
