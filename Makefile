@@ -98,7 +98,7 @@ apply:
 
 clean:
 	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each \
-		build/qemu/obj build/ref/kbuild build/ref/tests build/ref/initramfs
+		build/qemu/obj build/qemu-race build/ref/kbuild build/ref/tests build/ref/initramfs
 	! [ -d build/linux/.git ] || git -C build/linux worktree prune
 
 distclean:
