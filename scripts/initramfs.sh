@@ -22,11 +22,18 @@ cp -a "$T/x86" "$T/list" "$root/tests/"
 timeouts=${FRED61_TIMEOUTS:-$TOP/kselftests/timeouts}
 [ ! -f "$timeouts" ] || grep -v '^#' "$timeouts" > "$root/tests/timeouts"
 
-# The kernel's modules (the series' test modules among them).
+# The kernel's modules (the series' test modules among them), and those
+# built outside it (FRED61_EXTRA_MODULES: directories of Kbuild modules,
+# space-separated; ref-tests.sh gives the reference kernel ours).
 if grep -q '^CONFIG_MODULES=y' "$KOUT/.config"; then
 	make -s -C "$KTREE" O="$KOUT" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
 		DEPMOD=/sbin/depmod modules_install > /dev/null ||
 		die "modules_install failed"
+	for m in ${FRED61_EXTRA_MODULES:-}; do
+		make -s -C "$KTREE" O="$KOUT" M="$m" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+			DEPMOD=/sbin/depmod modules_install > /dev/null ||
+			die "modules_install of $m failed"
+	done
 fi
 
 # Every library (and ELF interpreter) a test program loads, at its path.

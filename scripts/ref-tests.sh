@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The reference kernel's tests (make ref-kernel first): 6.12's own x86
 # selftests, 64- and 32-bit, and ours (kselftests/), built against
-# build/ref/kbuild into build/ref/tests, and the initramfs that runs them
-# with the time limits of kselftests/timeouts-6.12 (build/ref/initramfs).
+# build/ref/kbuild into build/ref/tests, the series' NMI test module, and
+# the initramfs that runs them with the time limits of
+# kselftests/timeouts-6.12 (build/ref/initramfs).
 # Prints the initramfs path. Used by ref-run.sh and mode-time.sh.
 . "$(dirname "$0")/lib.sh"
 ref_lock        # build/ref/tests and initramfs are shared
@@ -47,4 +48,22 @@ for n in $names; do
 	grep -qx "x86/${n}_64" "$REF_DIR/tests/list" && grep -qx "x86/${n}_32" "$REF_DIR/tests/list" ||
 		die "our test $n was not built 64- and 32-bit for 6.12 (see $LOGS/ref/tests-build.log)"
 done
+
+# The series' NMI test module (CONFIG_X86_NMI_IPI_TEST), built for 6.12
+# outside its tree so that entry_nmi's NMI-IPI cases run there too. Its
+# source is taken from the patch that adds it.
+mod=$REF_DIR/nmi_ipi_test
+modpatch=$(grep -l '^+++ b/arch/x86/kernel/nmi_ipi_test.c$' "$PATCHES"/*.patch || true)
+modpatch=${modpatch%%$'\n'*}
+[ -n "$modpatch" ] || die "no patch in patches/ adds arch/x86/kernel/nmi_ipi_test.c"
+rm -rf "$mod"
+mkdir -p "$mod"
+awk '/^diff --git / { f = 0 }
+     f && /^\+/ { print substr($0, 2) }
+     /^\+\+\+ b\/arch\/x86\/kernel\/nmi_ipi_test\.c$/ { f = 1 }' "$modpatch" > "$mod/nmi_ipi_test.c"
+echo 'obj-m := nmi_ipi_test.o' > "$mod/Kbuild"
+make -s -C "$REF_SRC" O="$REF_DIR/kbuild" M="$mod" modules > "$LOGS/ref/nmi_ipi_test.log" 2>&1 ||
+	{ tail -n 20 "$LOGS/ref/nmi_ipi_test.log" >&2; die "the NMI test module does not build for 6.12"; }
+export FRED61_EXTRA_MODULES=$mod
+
 "$TOP/scripts/initramfs.sh"
