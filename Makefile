@@ -1,7 +1,7 @@
 # FRED for Linux 6.1 LTS: the one entry point. See README.md.
 #
 #   make run       build the patched kernel and the tests, boot in QEMU, test
-#   make test      what CI runs: series checks + make run (IDT mode)
+#   make test      what CI runs: series checks + make run, IDT and FRED mode
 #   make tree      build/linux = v6.1.170 + patches/series, one commit each
 #   make export    patches/ <- the commits in build/linux
 #   make sparse    sparse warnings per file, v6.1.170 vs the series

@@ -5,17 +5,25 @@
  * CPU take timer interrupts, reschedule IPIs, function-call IPIs and
  * TLB-shootdown IPIs. The registers must come through every one of them,
  * and the CPU's counters in /proc/interrupts must show they happened.
+ *
+ * Then the other CPU goes offline and comes back (CPU hotplug), and the
+ * checker moves to it: a CPU that comes up again must deliver events as
+ * it did before (under FRED: its FRED setup is redone), so system calls,
+ * an exception and timer interrupts on it are checked too.
  */
 #define _GNU_SOURCE
 #include <err.h>
 #include <errno.h>
 #include <linux/membarrier.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest.h"
@@ -125,10 +133,86 @@ static void run(const char *name, const char *counter, enum stim s, int rounds)
 				      after - before, counter);
 }
 
+static int set_online(int cpu, int on)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
+static volatile sig_atomic_t got_sigill;
+
+static void on_sigill(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	got_sigill++;
+	ctx->uc_mcontext.gregs[REG_IP] += 2;	/* past the UD2 */
+}
+
+/* CPU hotplug: OTHER_CPU goes offline and comes back, then runs events. */
+static void hotplug(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigill, .sa_flags = SA_SIGINFO };
+	unsigned long before, after;
+	struct timespec t0, t;
+	int rc, i;
+
+	rc = set_online(OTHER_CPU, 0);
+	if (rc == -ENOENT || rc == -EACCES || rc == -EPERM) {
+		ksft_test_result_skip("CPU hotplug: cannot take CPU %d offline: %s\n",
+				      OTHER_CPU, strerror(-rc));
+		return;
+	}
+	if (rc) {
+		ksft_test_result_fail("CPU hotplug: offline CPU %d: %s\n", OTHER_CPU, strerror(-rc));
+		return;
+	}
+	rc = set_online(OTHER_CPU, 1);
+	if (rc) {
+		ksft_test_result_fail("CPU hotplug: online CPU %d again: %s\n", OTHER_CPU,
+				      strerror(-rc));
+		return;
+	}
+
+	pin_to_cpu(OTHER_CPU);
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGILL, &sa, NULL))
+		err(1, "sigaction");
+	for (i = 0; i < 1000; i++)
+		syscall(SYS_getppid);
+	asm volatile("ud2");
+	before = irq_count("LOC", OTHER_CPU);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < 100000000L);
+	after = irq_count("LOC", OTHER_CPU);
+	signal(SIGILL, SIG_DFL);
+	pin_to_cpu(CHECK_CPU);
+
+	if (got_sigill != 1)
+		ksft_test_result_fail("CPU hotplug: UD2 on CPU %d raised %d SIGILL(s)\n",
+				      OTHER_CPU, (int)got_sigill);
+	else if (after <= before)
+		ksft_test_result_fail("CPU hotplug: no timer interrupt on CPU %d after it came back\n",
+				      OTHER_CPU);
+	else
+		ksft_test_result_pass("CPU hotplug: CPU %d offline and back; system calls, #UD and %lu timer interrupts on it\n",
+				      OTHER_CPU, after - before);
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(4);
+	ksft_set_plan(5);
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		ksft_exit_skip("needs two CPUs\n");
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
@@ -139,5 +223,6 @@ int main(void)
 	run("reschedule IPIs", "RES", STIM_RESCHED, 500);
 	run("function-call IPIs (membarrier expedited)", "CAL", STIM_CALL, 2000);
 	run("TLB-shootdown IPIs (munmap)", "TLB", STIM_TLB, 2000);
+	hotplug();
 	ksft_finished();
 }

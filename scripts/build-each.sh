@@ -8,7 +8,9 @@
 #
 # Options given are set on top of the test kernel's configuration (e.g.
 # CONFIG_X86_FRED=n); an option a commit does not define yet is dropped
-# by olddefconfig, as it should be. Logs: build/logs/each/.
+# by olddefconfig, as it should be. BUILD_EACH_FROM=N starts at the
+# series' N-th commit (1-based), e.g. to go on after a fix to patch N.
+# Logs: build/logs/each/.
 . "$(dirname "$0")/lib.sh"
 need make gcc git
 
@@ -26,9 +28,13 @@ fi
 	die "$W/linux has local changes; it is a scratch worktree: remove it with 'git -C build/linux worktree remove --force build/each/linux'"
 
 export KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=fred61 KBUILD_BUILD_HOST=fred61
+from=${BUILD_EACH_FROM:-1}
+[[ $from =~ ^[1-9][0-9]*$ ]] && [ "$from" -le ${#commits[@]} ] ||
+	die "BUILD_EACH_FROM=$from: the series has commits 1..${#commits[@]}"
 failed=0 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
+	[ "$n" -ge "$from" ] || continue
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	log=$out/$(printf '%02d' "$n").log
 	git -C "$W/linux" checkout -q --detach "$c" || die "checkout $c failed"
@@ -56,5 +62,5 @@ for c in "${commits[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
-say "each commit built on its own${*:+ with $*}: $((n - failed)) of $n clean (logs: build/logs/each/)"
+say "each commit built on its own${*:+ with $*}: $((n - from + 1 - failed)) of $((n - from + 1)) clean$([ "$from" = 1 ] || echo " (commits $from..$n)") (logs: build/logs/each/)"
 [ "$failed" = 0 ]

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make ref-compare: the reference kernel's runs side by side, test by test
 # and case by case (scripts/compare.py): ref-idt against ref-fred, and
-# against our 6.1 IDT-mode run (make run) when there is one.
+# against our 6.1 runs (make run MODE=idt|fred) when there are.
 #   ref-compare.sh [RUN...]   runs by name under build/logs (default:
-#                             ref-idt ref-fred idt, those that exist;
+#                             ref-idt ref-fred idt fred, those that exist;
 #                             make ref-compare RUNS="...")
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -15,7 +15,7 @@ if [ $# -gt 0 ]; then
 	done
 else
 	runs=()
-	for r in ref-idt ref-fred idt; do
+	for r in ref-idt ref-fred idt fred; do
 		if [ -f "$LOGS/$r/table.txt" ]; then
 			runs+=("$r")
 		else

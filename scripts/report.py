@@ -238,6 +238,25 @@ def main():
             rows.append(("kernel/fred-active", "FAIL", None,
                          "no fred flag in the guest: the kernel runs on the IDT"))
             counts["failed"] += 1
+        # Every CPU that came up must say it switched to FRED: the series'
+        # "x86/fred: CPU<n>: FRED event delivery enabled", or 6.12's
+        # "Initialize FRED on CPU<n>" for the reference kernel.
+        with open(os.path.join(logdir, "console.log"), errors="replace") as f:
+            text = f.read()
+        cpus = re.search(r"smpboot: Total of (\d+) processors activated", text)
+        fred_cpus = set(re.findall(
+            r"(?:x86/fred: CPU(\d+): FRED event delivery enabled|Initialize FRED on CPU(\d+))",
+            text))
+        fred_cpus = {a or b for a, b in fred_cpus}
+        if cpus and len(fred_cpus) == int(cpus.group(1)):
+            rows.append(("kernel/fred-every-cpu", "PASS", None,
+                         "FRED enabled on all %s CPUs" % cpus.group(1)))
+            counts["passed"] += 1
+        else:
+            rows.append(("kernel/fred-every-cpu", "FAIL", None,
+                         "FRED enabled on %d CPU(s) of %s" %
+                         (len(fred_cpus), cpus.group(1) if cpus else "?")))
+            counts["failed"] += 1
 
     with open(os.path.join(logdir, "console.log"), errors="replace") as f:
         bad = [ln.rstrip() for ln in f if CONSOLE_BAD.search(ln)]

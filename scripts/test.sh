@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test (what .ci/run calls): dependencies, the series checks, then
-# make run in IDT mode. Ends with one line "N passed, N failed, N skipped"
-# over all of it and exits non-zero on any failure.
+# make run in IDT mode (Debian's QEMU) and in FRED mode (our QEMU, built
+# once and cached: make qemu). Ends with one line "N passed, N failed,
+# N skipped" over all of it and exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
 t0=$SECONDS
@@ -19,18 +20,21 @@ if [ -d "$TREE/.git" ]; then
 else
 	fail_summary series
 fi
-if [ $tree_ok = 1 ]; then
-	MODE=idt "$TOP/scripts/run.sh" || true
-	if [ -f "$LOGS/idt/summary" ]; then
-		cp "$LOGS/idt/summary" "$LOGS/idt.summary"
+for mode in idt fred; do
+	if [ $tree_ok = 1 ]; then
+		rm -f "$LOGS/$mode/summary"
+		MODE=$mode "$TOP/scripts/run.sh" || true
+		if [ -f "$LOGS/$mode/summary" ]; then
+			cp "$LOGS/$mode/summary" "$LOGS/$mode.summary"
+		else
+			echo "$mode: the run stopped before any test ran (see above)"
+			fail_summary $mode
+		fi
 	else
-		echo "idt: the run stopped before any test ran (see above)"
-		fail_summary idt
+		echo "$mode: not run: the series does not apply (see above)"
+		fail_summary $mode
 	fi
-else
-	echo "idt: not run: the series does not apply (see above)"
-	fail_summary idt
-fi
+done
 
 total() { cat "$LOGS"/*.summary | awk -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'; }
 passed=$(total passed) failed=$(total failed) skipped=$(total skipped) known=$(total known)
