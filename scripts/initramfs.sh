@@ -3,13 +3,13 @@
 # the built tests (build/tests) and the shared libraries they load.
 # Prints the archive's path.
 . "$(dirname "$0")/lib.sh"
-need cpio gzip ldd
+need cpio gzip readelf
 
 T=$TESTS
 [ -s "$T/list" ] || die "no tests built; run 'make tests' first"
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox missing; install busybox-static ('make deps')"
-! ldd "$busybox" >/dev/null 2>&1 ||
+! readelf -l "$busybox" | grep -q 'program interpreter' ||
 	die "$busybox is dynamically linked; the VM needs busybox-static ('make deps')"
 
 root=$INITRAMFS_DIR/root
@@ -36,9 +36,32 @@ if grep -q '^CONFIG_MODULES=y' "$KOUT/.config"; then
 	done
 fi
 
+# The ELF interpreter and the shared libraries a program loads, and theirs,
+# found where the dynamic loader looks for them, by reading the ELF headers:
+# ldd would run the program's loader, and a host kernel without IA32
+# emulation cannot run the 32-bit one.
+elf_deps() {
+	local f=$1 dirs lib d found
+	case $(readelf -h "$f" | awk '$1 == "Class:" { print $2 }') in
+	ELF32)	dirs="/lib32 /usr/lib32 /lib/i386-linux-gnu /usr/lib/i386-linux-gnu" ;;
+	ELF64)	dirs="/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64" ;;
+	*)	die "$f: not an ELF file" ;;
+	esac
+	readelf -l "$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p'
+	for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		found=
+		for d in $dirs; do
+			if [ -e "$d/$lib" ]; then found=$d/$lib; break; fi
+		done
+		[ -n "$found" ] || die "library $lib (needed by $f) not found in $dirs"
+		echo "$found"
+		elf_deps "$found"
+	done
+}
+
 # Every library (and ELF interpreter) a test program loads, at its path.
 while read -r t; do
-	ldd "$T/$t" 2>/dev/null | grep -oE '/[^ ]+' || true
+	elf_deps "$T/$t"
 done < "$T/list" | sort -u | while read -r lib; do
 	[ -e "$lib" ] || die "library $lib (needed by a test) not found"
 	cp -L --parents "$lib" "$root"
