@@ -58,7 +58,7 @@ for c in "${commits[@]}"; do
 		fi
 	else
 		printf '%2d FAIL %4ss  %s (build failed)\n' "$n" $(($(date +%s) - start)) "$subject"
-		grep -E 'error' "$log" | head -n 5 | sed 's/^/       /'
+		{ grep -E 'error|Error [0-9]|Segmentation fault' "$log" || true; } | head -n 5 | sed 's/^/       /'
 		failed=$((failed + 1))
 	fi
 done
