@@ -16,6 +16,8 @@
 /* Needs _GNU_SOURCE, for the REG_* names of <sys/ucontext.h>. */
 
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ucontext.h>
+#include <unistd.h>
 #include <cpuid.h>
 
 #ifdef __x86_64__
@@ -279,6 +282,17 @@ static inline void pin_to_cpu(int cpu)
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		err(1, "sched_setaffinity(%d)", cpu);
+}
+
+/* Write a control file (debugfs, procfs); a failure is reported, not fatal. */
+static inline void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ksft_print_msg("writing '%s' to %s: %s\n", text, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 /* One counter of /proc/interrupts ("LOC", "NMI", ...) for one CPU. */

@@ -64,16 +64,6 @@ static bool read_stats(struct nmi_stats *s)
 	return true;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ksft_print_msg("writing '%s' to %s: %s\n", text, path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
 /* The NMI source for one run. */
 struct source {
 	const char *fire;	/* written to DBG/fire, or NULL */
