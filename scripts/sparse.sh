@@ -37,13 +37,16 @@ fi
 files+=(${SPARSE_FILES:-})
 mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -v '^$' | grep -v '^tools/' | sort -u)
 
-# Built by this configuration: linked into a built-in.a, or a module.
+# Built by this configuration: linked into a built-in.a, a module of its
+# own, or a part of a module (vmx.o of kvm-intel.ko: listed in its .mod).
 objs=()
 for f in "${files[@]}"; do
 	o=${f%.c}.o
 	members=$(ar t "$KOUT/$(dirname "$o")/built-in.a" 2>/dev/null || true)
 	if grep -qxF -e "$o" -e "$KOUT/$o" <<< "$members" ||
-		grep -qxF "${o%.o}.ko" "$KOUT/modules.order" 2>/dev/null; then
+		grep -qxF "${o%.o}.ko" "$KOUT/modules.order" 2>/dev/null ||
+		grep -qsxF -e "$o" "$KOUT/$(dirname "$o")"/*.mod \
+			"$KOUT/$(dirname "$(dirname "$o")")"/*.mod; then
 		objs+=("$o")
 	fi
 done
