@@ -1,7 +1,12 @@
 # FRED for Linux 6.1 LTS: the one entry point. See README.md.
 #
 #   make run       build the patched kernel and the tests, boot in QEMU, test
-#   make test      what CI runs: series checks + make run, IDT and FRED mode
+#   make test      what CI runs: make check + make run, IDT and FRED mode
+#   make check     the series gate: git am + quilt, checkpatch, docs build, and
+#                  every patch built alone (FRED=y/n), sparse, kernel-doc
+#   make check-series  make check without the builds: apply, checkpatch, ...
+#   make check-docs    make htmldocs SPHINXDIRS=x86, base vs the series
+#   make check-each    every patch: FRED=y/n fast build, sparse, kernel-doc
 #   make tree      build/linux = v6.1.170 + patches/series, one commit each
 #   make export    patches/ <- the commits in build/linux
 #   make sparse    sparse warnings per file, v6.1.170 vs the series
@@ -23,7 +28,8 @@ SHELL := /bin/bash
 S := scripts
 MODE ?= idt
 
-.PHONY: help deps fetch tree kernel tests initramfs run test check-series \
+.PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
+	check-docs check-each \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
@@ -54,8 +60,17 @@ run:
 test:
 	@$(S)/test.sh
 
+check:
+	@$(S)/check.sh
+
 check-series:
 	@$(S)/check-series.sh
+
+check-docs: tree
+	@$(S)/check-docs.sh
+
+check-each: tree
+	@$(S)/check-each.sh
 
 sparse: kernel
 	@$(S)/sparse.sh
@@ -98,6 +113,7 @@ apply:
 
 clean:
 	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each \
+		build/check build/check-docs \
 		build/qemu/obj build/qemu-race build/ref/kbuild build/ref/tests build/ref/initramfs
 	! [ -d build/linux/.git ] || git -C build/linux worktree prune
 

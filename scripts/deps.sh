@@ -29,6 +29,7 @@ pkgs=(
 	git              # the kernel tree, git am, format-patch
 	quilt            # series checks: quilt push -a
 	sparse           # series checks: make C=2 on touched objects
+	python3-sphinx python3-sphinx-rtd-theme  # make check: make htmldocs SPHINXDIRS=x86
 	xz-utils         # the base tarball
 	file kmod rsync
 )

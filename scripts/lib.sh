@@ -15,7 +15,7 @@ KOUT=${FRED61_KOUT:-$BUILD/kbuild}              # its objects (O=): the source s
 TESTS=${FRED61_TESTS:-$BUILD/tests}             # built test programs + list
 INITRAMFS_DIR=${FRED61_INITRAMFS:-$BUILD/initramfs}
 LOGS=${FRED61_LOGS:-$BUILD/logs}
-PATCHES=$TOP/patches
+PATCHES=${FRED61_PATCHES:-$TOP/patches}  # the series to apply and check
 # How messages name the tree, its series and the target that exports it
 # (use_qemu_tree switches them to build/qemu/src, qemu/, qemu-export).
 TREE_NAME=build/linux SERIES_NAME=patches/ EXPORT_TARGET=export TREE_TARGET=tree TREE_WHAT=tree
@@ -392,18 +392,80 @@ Run 'make $TREE_TARGET' to apply $SERIES_NAME first, or commit $SERIES_NAME and 
 		echo "$name" >> "$tmp/out/series"
 	done
 
+	# The kernel series also carries its cover letter and gives the
+	# MAINTAINERS entry of its tip to MAINTAINERS.snippet.
+	if [ "$EXPORT_TARGET" = export ]; then
+		cover_letter "$TREE" > "$tmp/out/$COVER_LETTER"
+		maintainers_entry "$TREE" HEAD > "$tmp/snippet" ||
+			die "the series' tip has no MAINTAINERS entry '$MAINTAINERS_ENTRY'"
+	fi
+
 	# Replace the old series' files with the new ones.
 	if [ -f "$PATCHES/series" ]; then
 		series_files | while IFS= read -r f; do rm -f "$f"; done
 	fi
 	mkdir -p "$PATCHES"
 	cp "$tmp"/out/* "$PATCHES/"
+	[ ! -f "$tmp/snippet" ] || cp "$tmp/snippet" "$TOP/MAINTAINERS.snippet"
 	for f in "$PATCHES"/*.patch; do
 		[ -e "$f" ] || break
+		[ "$(basename "$f")" != "$COVER_LETTER" ] || continue
 		grep -qxF "$(basename "$f")" "$PATCHES/series" ||
 			warn "$SERIES_NAME$(basename "$f") is not in ${SERIES_NAME}series (left alone)"
 	done
 	write_state "$(series_hash)"
 	say "exported $(series_files | wc -l) patch(es) to $SERIES_NAME"
-	git -C "$TOP" status --short -- "$PATCHES" >&2 || true
+	git -C "$TOP" status --short -- "$PATCHES" "$TOP/MAINTAINERS.snippet" >&2 || true
+}
+
+# The series' MAINTAINERS entry, as the MAINTAINERS file of commit REV in
+# tree DIR has it (title line to the blank line after it). Fails if there
+# is none.
+MAINTAINERS_ENTRY="X86 FRED (FLEXIBLE RETURN AND EVENT DELIVERY)"
+maintainers_entry() {
+	git -C "$1" show "$2:MAINTAINERS" |
+		awk -v e="$MAINTAINERS_ENTRY" '$0 == e && !n { p = 1 } p && /^$/ { p = 0 } p { print; n++ } END { exit !n }'
+}
+
+# cover_letter DIR: the cover letter of the series $BASE_TAG..HEAD in
+# tree DIR, on stdout: Documentation/cover-letter.txt (its first line the
+# subject, then the text) with @MAP@ replaced by the list of patches and
+# @DIFFSTAT@ by the series' diffstat. Nothing in it depends on when or
+# where it is made.
+COVER_LETTER=0000-cover-letter.patch
+cover_letter() {
+	local dir=$1 tmpl=$TOP/Documentation/cover-letter.txt n w
+	[ -f "$tmpl" ] || die "$tmpl is missing"
+	n=$(git -C "$dir" rev-list --count "$BASE_TAG..HEAD")
+	w=${#n}
+	[ "$w" -ge 2 ] || w=2
+	printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
+	git -C "$dir" log -1 --reverse --format='From: %an <%ae>' "$(git -C "$dir" rev-list --reverse "$BASE_TAG..HEAD" | head -n 1)"
+	printf 'Subject: [PATCH %0*d/%d] %s\n\n' "$w" 0 "$n" "$(sed -n 1p "$tmpl")"
+	sed '1,/^$/d' "$tmpl" | while IFS= read -r line; do
+		case $line in
+		@MAP@)
+			git -C "$dir" log --reverse --format=%s "$BASE_TAG..HEAD" |
+				awk -v w="$w" '{ printf "  %0*d/%d  %s\n", w, NR, n, $0 }' n="$n" ;;
+		@DIFFSTAT@)
+			git -C "$dir" -c diff.renames=true diff --stat=72 --summary "$BASE_TAG" HEAD ;;
+		*)
+			printf '%s\n' "$line" ;;
+		esac
+	done
+}
+
+# The checks' tables (make check): check_row CHECK RESULT [NOTE] prints
+# one row, appends it to $CHECK_ROWS if that is set, and counts it;
+# check_summary DIR LABEL [NOTE] writes DIR/summary (read by make check
+# and make test), prints the count, and fails if a row failed.
+CHECK_PASSED=0 CHECK_FAILED=0
+check_row() {
+	printf '%-80s%-6s %s\n' "$1" "$2" "${3:-}" | tee -a "${CHECK_ROWS:-/dev/null}"
+	if [ "$2" = PASS ]; then CHECK_PASSED=$((CHECK_PASSED + 1)); else CHECK_FAILED=$((CHECK_FAILED + 1)); fi
+}
+check_summary() {
+	printf 'passed %d\nfailed %d\nskipped 0\nknown 0\n' "$CHECK_PASSED" "$CHECK_FAILED" > "$1/summary"
+	echo "$2: $CHECK_PASSED passed, $CHECK_FAILED failed${3:+ ($3)}"
+	[ "$CHECK_FAILED" = 0 ]
 }
