@@ -113,6 +113,22 @@ build() {
 	configure "$1" > "$2" 2>&1 &&
 		make -C "$W" O="$C/$1" CC="ccache gcc" -j"$JOBS" bzImage modules >> "$2" 2>&1
 }
+# in_config VARIANT OBJECT: kbuild compiles any file asked for by name, so
+# touched mode asks only for the objects the configuration builds: the
+# Makefile line that adds the object (in its directory or a parent, for
+# a module's part) names no CONFIG_ option, or one set to y or m.
+in_config() {
+	local d=$2 line v
+	while [ "$d" != . ]; do
+		d=$(dirname "$d")
+		line=$(grep -hE "^[A-Za-z0-9_-]+-(\\\$\([A-Z0-9_]+\)|y|m|objs)[[:space:]]*[:+]?=.*(^|[[:space:]/])${2#"$d"/}([[:space:]]|$)" \
+			"$W/$d/Makefile" "$W/$d/Kbuild" 2>/dev/null | head -n 1 || true)
+		[ -z "$line" ] || break
+	done
+	[ -n "$line" ] || return 0
+	v=$(sed -nE 's/^[^=]*\$\((CONFIG_[A-Z0-9_]+)\).*/\1/p' <<< "$line")
+	[ -z "$v" ] || grep -qE "^$v=(y|m)$" "$C/$1/.config"
+}
 # build_objects VARIANT LOG OBJECT...: configure, then compile only those
 # objects (CHECK_BUILD=touched). An object the configuration does not
 # build at this commit has no rule: it is listed in LOG.skipped, not an
@@ -121,9 +137,14 @@ build_objects() {
 	local v=$1 log=$2 failed
 	shift 2
 	configure "$v" > "$log" 2>&1 || return 1
+	local o objs=()
+	for o in "$@"; do
+		if in_config "$v" "$o"; then objs+=("$o"); else echo "$o" >> "$log.skipped"; fi
+	done
+	set -- "${objs[@]}"
 	[ $# -gt 0 ] || return 0
 	make -k -C "$W" O="$C/$v" CC="ccache gcc" -j"$JOBS" "$@" >> "$log" 2>&1 && return 0
-	sed -nE "s/.*No rule to make target '([^']+)'.*/\1/p" "$log" | sort -u > "$log.skipped"
+	sed -nE "s/.*No rule to make target '([^']+)'.*/\1/p" "$log" | sort -u >> "$log.skipped"
 	failed=$(sed -nE 's/.*\*\*\* \[[^]]*: ([^] ]+)\] Error [0-9]+$/\1/p' "$log" | sort -u |
 		grep -vxF -f "$log.skipped" || true)
 	[ -z "$failed" ]
@@ -150,7 +171,7 @@ sparse_at() {
 	[ ${#objs[@]} -gt 0 ] || return 0
 	make -k -C "$W" O="$C/y" CC="ccache gcc" C=2 -j"$JOBS" "${objs[@]}" > "$out/sparse-$tag.log" 2>&1 || true
 	grep -E ': (warning|error): ' "$out/sparse-$tag.log" |
-		sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /' | LC_ALL=C sort > "$out/sparse-$tag" || true
+		sed -E "s#^(\.\./linux/|$W/)##; s/^([^:]+):[0-9]+:[0-9]+: /\1: /" | LC_ALL=C sort > "$out/sparse-$tag" || true
 }
 kdoc_at() {
 	local tag=$1 f; shift
@@ -163,6 +184,12 @@ kdoc_at() {
 			sed -E 's/^([^:]+):[0-9]+: /\1: /' >> "$out/kdoc-$tag" || true
 	done
 	LC_ALL=C sort -o "$out/kdoc-$tag" "$out/kdoc-$tag"
+}
+# in_files "FILE...": the lines of stdin about those files (a header's
+# own warnings, seen because a touched file includes it, are not the
+# patch's).
+in_files() {
+	grep -F -f <(tr ' ' '\n' <<< "$1" | grep . | sed 's/$/: /') || true
 }
 # new_lines BEFORE AFTER: what AFTER has more of than BEFORE.
 new_lines() { LC_ALL=C comm -13 "$1" "$2"; }
@@ -215,32 +242,29 @@ for i in $(seq "$FROM" "$TO"); do
 			continue
 		fi
 		t=$SECONDS
+		what=build ok=0 note=
 		if [ "$BMODE" = touched ] && [ "$i" -lt "$N" ]; then
+			what=compile
 			read -ra fs <<< "${build_files[i]}"
 			mapfile -t objs < <(for f in "${fs[@]}"; do [ -f "$W/$f" ] && echo "${f%.*}.o"; done)
 			if build_objects $v "$log" "${objs[@]}"; then
-				w=$(new_lines "$out/warnings-base" <(build_warnings "$log"))
-				nskip=0
+				ok=1 nskip=0
 				[ ! -f "$log.skipped" ] || nskip=$(wc -l < "$log.skipped")
-				if [ -n "$w" ]; then
-					check_row "$(printf '%02d' "$i") compile FRED=$v $p" FAIL "$(head -n 1 <<< "$w")"
-				else
-					check_row "$(printf '%02d' "$i") compile FRED=$v $p" PASS "$((${#objs[@]} - nskip)) touched object(s), $((SECONDS - t)) s"
-				fi
-			else
-				check_row "$(printf '%02d' "$i") compile FRED=$v $p" FAIL "$(grep -m1 -E ': error: |Error [0-9]' "$log" || echo "see ${log#"$TOP"/}")"
+				note="$((${#objs[@]} - nskip)) touched object(s), "
 			fi
+		elif build $v "$log"; then
+			ok=1
+		fi
+		row_name="$(printf '%02d' "$i") $what FRED=$v $p"
+		if [ $ok = 0 ]; then
+			check_row "$row_name" FAIL "$(grep -m1 -E ': error: |Error [0-9]' "$log" || echo "see ${log#"$TOP"/}")"
 			continue
 		fi
-		if build $v "$log"; then
-			w=$(new_lines "$out/warnings-base" <(build_warnings "$log"))
-			if [ -n "$w" ]; then
-				check_row "$(printf '%02d' "$i") build FRED=$v $p" FAIL "$(head -n 1 <<< "$w")"
-			else
-				check_row "$(printf '%02d' "$i") build FRED=$v $p" PASS "$((SECONDS - t)) s"
-			fi
+		w=$(new_lines "$out/warnings-base" <(build_warnings "$log"))
+		if [ -n "$w" ]; then
+			check_row "$row_name" FAIL "$(head -n 1 <<< "$w")"
 		else
-			check_row "$(printf '%02d' "$i") build FRED=$v $p" FAIL "build failed: $(grep -m1 -E 'error|Error [0-9]' "$log" || echo "see ${log#"$TOP"/}")"
+			check_row "$row_name" PASS "$note$((SECONDS - t)) s"
 		fi
 	done
 	read -ra fs <<< "${sparse_files[i]}"; sparse_at "$i.after" "${fs[@]}"
@@ -249,7 +273,8 @@ for i in $(seq "$FROM" "$TO"); do
 		read -ra fs <<< "${sparse_files[i + 1]}"; sparse_at "$((i + 1)).before" "${fs[@]}"
 		read -ra fs <<< "${kdoc_files[i + 1]}"; kdoc_at "$((i + 1)).before" "${fs[@]}"
 	fi
-	new=$(new_lines "$out/sparse-$i.before" "$out/sparse-$i.after")
+	new=$(new_lines <(in_files "${kdoc_files[i]}" < "$out/sparse-$i.before") \
+		<(in_files "${kdoc_files[i]}" < "$out/sparse-$i.after"))
 	nobj=$(grep -c ' CHECK ' "$out/sparse-$i.after.log" 2>/dev/null || true)
 	if [ -n "$new" ]; then
 		check_row "$(printf '%02d' "$i") sparse $p" FAIL "$(wc -l <<< "$new") new: $(head -n 1 <<< "$new")"
