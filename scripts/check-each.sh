@@ -156,7 +156,7 @@ build_objects() {
 objects_of() {
 	local f
 	for f in "$@"; do
-		[ -f "$W/$f" ] && printf '%s\n' "${f%.c}.o"
+		[ -f "$W/$f" ] && printf '%s\n' "${f%.*}.o"
 	done
 	return 0
 }
@@ -246,7 +246,7 @@ for i in $(seq "$FROM" "$TO"); do
 		if [ "$BMODE" = touched ] && [ "$i" -lt "$N" ]; then
 			what=compile
 			read -ra fs <<< "${build_files[i]}"
-			mapfile -t objs < <(for f in "${fs[@]}"; do [ -f "$W/$f" ] && echo "${f%.*}.o"; done)
+			mapfile -t objs < <(objects_of "${fs[@]}")
 			if build_objects $v "$log" "${objs[@]}"; then
 				ok=1 nskip=0
 				[ ! -f "$log.skipped" ] || nskip=$(wc -l < "$log.skipped")
