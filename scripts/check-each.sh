@@ -50,7 +50,7 @@ git -C "$W" clean -q -fdx
 if ! git -C "$W" am -q --committer-date-is-author-date "${files[@]}" > "$out/git-am.log" 2>&1; then
 	n=$(cat "$(git -C "$W" rev-parse --git-dir)/rebase-apply/next" 2>/dev/null || echo 1)
 	git -C "$W" am --abort >/dev/null 2>&1 || true
-	die "patch $n ($(basename "${files[$((n - 1))]}")) does not apply; see build/logs/check/git-am.log"
+	die "patch $n ($(basename "${files[$((n - 1))]}")) does not apply; see ${out#"$TOP"/}/git-am.log"
 fi
 mapfile -t commits < <(git -C "$W" rev-list --reverse "$BASE_TAG..HEAD")
 N=${#commits[@]}
@@ -214,10 +214,10 @@ key=$( { git -C "$W" rev-parse "$BASE_TAG^{tree}"; cat "$base_cfg"; gcc --versio
 if [ -f "$C/warnings-base.$key" ]; then
 	cp "$C/warnings-base.$key" "$out/warnings-base"
 	echo "   $BASE_TAG: $(wc -l < "$out/warnings-base") warning(s) of its own (kept from an earlier run)"
-	configure y > "$out/00-y.log" 2>&1 || die "configuring the base failed; see build/logs/check/00-y.log"
+	configure y > "$out/00-y.log" 2>&1 || die "configuring the base failed; see ${out#"$TOP"/}/00-y.log"
 else
 	t=$SECONDS
-	build y "$out/00-y.log" || die "the base does not build with the fast configuration; see build/logs/check/00-y.log"
+	build y "$out/00-y.log" || die "the base does not build with the fast configuration; see ${out#"$TOP"/}/00-y.log"
 	build_warnings "$out/00-y.log" > "$out/warnings-base"
 	cp "$out/warnings-base" "$C/warnings-base.$key"
 	echo "   $BASE_TAG: built in $((SECONDS - t)) s, $(wc -l < "$out/warnings-base") warning(s) of its own"
@@ -304,4 +304,4 @@ else
 	check_row "fast config compiles every .c/.S file the series touches" FAIL "not compiled: ${missing[*]}"
 fi
 
-check_summary "$out" per-patch "$((SECONDS - t_all)) s; logs: build/logs/check/"
+check_summary "$out" per-patch "$((SECONDS - t_all)) s; logs: ${out#"$TOP"/}/"
