@@ -2,6 +2,8 @@
 #
 #   make run       build the patched kernel and the tests, boot in QEMU, test
 #   make test      what CI runs: make check + make run, IDT and FRED mode
+#   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
+#                  FRED (and 6.12), instruction-counted in QEMU: one table
 #   make check     the series gate: git am + quilt, checkpatch, docs build, and
 #                  every patch built alone (FRED=y/n), sparse, kernel-doc
 #   make check-series  make check without the builds: apply, checkpatch, ...
@@ -29,7 +31,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
-	check-docs check-each \
+	check-docs check-each bench deps-bench \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
@@ -38,6 +40,9 @@ help:
 
 deps:
 	@$(S)/deps.sh
+
+deps-bench:
+	@$(S)/deps.sh bench
 
 fetch:
 	@$(S)/fetch-base.sh
@@ -62,6 +67,9 @@ test:
 
 check:
 	@$(S)/check.sh
+
+bench:
+	@$(S)/deps.sh bench && $(S)/bench.sh
 
 check-series:
 	@$(S)/check-series.sh

@@ -16,6 +16,8 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}    # seconds to reach the test runner
 STALL_TIMEOUT=${STALL_TIMEOUT:-480}  # seconds without a new result line
 SMP=${SMP:-2}
 MEM=${MEM:-2G}
+# More QEMU options, split at spaces (make bench adds -icount).
+read -r -a qemu_extra <<< "${QEMU_EXTRA_ARGS:-}"
 
 case $mode in
 idt)
@@ -40,12 +42,12 @@ console=$logdir/console.log results=$logdir/results.log
 : > "$console"
 : > "$results"
 cmdline="console=ttyS0,115200 rdinit=/init panic=-1 $cmdline_mode ${KERNEL_CMDLINE:-}"
-echo "$qemu -cpu $cpu -smp $SMP -m $MEM -append '$cmdline'" > "$logdir/qemu.cmd"
+echo "$qemu -cpu $cpu -smp $SMP -m $MEM ${qemu_extra[*]} -append '$cmdline'" > "$logdir/qemu.cmd"
 
 say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
 "$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-	-display none -monitor none -no-reboot \
+	-display none -monitor none -no-reboot "${qemu_extra[@]}" \
 	-serial "file:$console" -serial "file:$results" \
 	> "$logdir/qemu.log" 2>&1 &
 qpid=$!

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what building and testing need, from Debian's packages. Installs
 # only what is missing; needs root (or sudo) when something is.
+#   deps.sh          what make test, make check and make run need
+#   deps.sh bench    and what make bench needs on top (make deps-bench)
 . "$(dirname "$0")/lib.sh"
 
 # package      why
@@ -33,6 +35,11 @@ pkgs=(
 	xz-utils         # the base tarball
 	file kmod rsync
 )
+case ${1:-} in
+'') ;;
+bench) pkgs+=(python3-matplotlib) ;;  # make bench: bench.png
+*) die "unknown package set '$1' (none, or bench)" ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

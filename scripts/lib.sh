@@ -70,6 +70,10 @@ BASE_DATE="2026-01-01T00:00:00Z"
 
 JOBS=${JOBS:-$(nproc)}
 
+# A kernel console line that fails a run (grep -E): scripts/report.py's
+# CONSOLE_BAD, for the scripts that measure rather than test.
+CONSOLE_BAD='WARNING:|BUG:|Oops|: [0-9a-f]{4} \[#[0-9]+\]|Kernel panic|UBSAN:|INFO: task .* blocked|rcu: INFO|self-detected stall|Kernel BUG|kernel BUG|double fault|unchecked MSR access'
+
 say()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""make bench's table: entry_bench's figures from every run, side by side.
+
+    bench-report.py OUTDIR [PNG]
+
+OUTDIR holds one directory per boot, named <config>-<n> (vanilla-1,
+idt-1, fred-1, ref-idt-1, ref-fred-1, ...), each with the results.log that
+scripts/boot.sh wrote. For every case and configuration the table gives
+the median over the runs of each run's median batch, and the ratios
+patched-IDT / vanilla, FRED / IDT and, for the reference kernel, its
+FRED / IDT. The last column is the run-to-run spread: the largest
+(max - min) / median over the runs of any configuration, in percent.
+Then the CPU vulnerabilities whose mitigation differs between the
+configurations (entry_bench's "vuln" lines, from the first run of each).
+With PNG, also draws the ratios as bars (needs matplotlib).
+"""
+import os
+import re
+import statistics
+import sys
+
+CONFIGS = ["vanilla", "idt", "fred", "ref-idt", "ref-fred"]
+TITLES = {"vanilla": "vanilla", "idt": "IDT", "fred": "FRED",
+          "ref-idt": "6.12 IDT", "ref-fred": "6.12 FRED"}
+RATIOS = [("IDT/van", "idt", "vanilla"), ("FRED/IDT", "fred", "idt"),
+          ("6.12 F/I", "ref-fred", "ref-idt")]
+
+
+def read_runs(outdir):
+    """{config: {case: [median of run 1, run 2, ...]}}, the case order,
+    and {config: {vulnerability: state}}."""
+    data, order, vulns = {}, [], {}
+    run_re = re.compile(r"^(.*)-(\d+)$")
+    for name in sorted(os.listdir(outdir), key=lambda n: (len(n), n)):
+        m = run_re.match(name)
+        path = os.path.join(outdir, name, "results.log")
+        if not m or m.group(1) not in CONFIGS or not os.path.isfile(path):
+            continue
+        cfg = data.setdefault(m.group(1), {})
+        vul = vulns.setdefault(m.group(1), {})
+        with open(path, errors="replace") as f:
+            for line in f:
+                w = line.split()
+                if len(w) >= 2 and w[0] == "cpu":
+                    vul.setdefault("(cpu vendor)", " ".join(w[1:]))
+                elif len(w) >= 2 and w[0] == "vuln":
+                    vul.setdefault(w[1], " ".join(w[2:]))
+                elif len(w) == 7 and w[0] == "bench":
+                    case = w[1]
+                    if case not in order:
+                        order.append(case)
+                    cfg.setdefault(case, []).append(float(w[2]))
+    return data, order, vulns
+
+
+def fmt(x):
+    return "-" if x is None else f"{x:.0f}"
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: bench-report.py OUTDIR [PNG]")
+    outdir = sys.argv[1]
+    data, order, vulns = read_runs(outdir)
+    if not order:
+        sys.exit(f"bench-report.py: no entry_bench figures under {outdir}")
+    configs = [c for c in CONFIGS if c in data]
+    ratios = [r for r in RATIOS if r[1] in data and r[2] in data]
+
+    med = {}
+    spread = {}
+    for case in order:
+        worst = None
+        for c in configs:
+            runs = data[c].get(case)
+            if not runs:
+                continue
+            m = statistics.median(runs)
+            med[c, case] = m
+            s = (max(runs) - min(runs)) / m * 100 if m else 0.0
+            worst = s if worst is None else max(worst, s)
+        spread[case] = worst
+
+    head = f"{'case':<12}" + "".join(f"{TITLES[c]:>11}" for c in configs)
+    head += "".join(f"{r[0]:>10}" for r in ratios) + f"{'spread':>8}"
+    print(head)
+    rows = []
+    for case in order:
+        line = f"{case:<12}" + "".join(f"{fmt(med.get((c, case))):>11}" for c in configs)
+        vals = []
+        for _, a, b in ratios:
+            x, y = med.get((a, case)), med.get((b, case))
+            v = x / y if x is not None and y else None
+            vals.append(v)
+            line += f"{'-' if v is None else f'{v:.4f}':>10}"
+        sp = spread[case]
+        line += f"{'-' if sp is None else f'{sp:.2f}%':>8}"
+        rows.append((case, vals))
+        print(line)
+    nruns = {c: max(len(v) for v in data[c].values()) for c in configs}
+    print("runs: " + ", ".join(f"{TITLES[c]} {nruns[c]}" for c in configs))
+
+    names = sorted({v for c in configs for v in vulns.get(c, {})})
+    differ = [v for v in names
+              if len({vulns.get(c, {}).get(v, "-") for c in configs}) > 1]
+    if differ:
+        print("\nCPU vendor and mitigations that differ:")
+        for v in differ:
+            print(f"  {v}:")
+            for c in configs:
+                print(f"    {TITLES[c]:<10} {vulns.get(c, {}).get(v, '-')}")
+    elif names:
+        print(f"mitigations: the same {len(names)} states in every configuration")
+
+    if len(sys.argv) == 3 and ratios:
+        plot(sys.argv[2], rows, ratios)
+
+
+def plot(png, rows, ratios):
+    """Left: patched IDT against vanilla, in percent, with the +-0.5%
+    band; right: FRED against IDT, ours and 6.12's, in percent."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    panels = [[i for i, r in enumerate(ratios) if r[0] == "IDT/van"],
+              [i for i, r in enumerate(ratios) if r[0] != "IDT/van"]]
+    panels = [p for p in panels if p]
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5),
+                             squeeze=False)
+    names = [r[0] for r in rows]
+    for ax, idx in zip(axes[0], panels):
+        width = 0.8 / len(idx)
+        for k, i in enumerate(idx):
+            xs = [n + k * width for n in range(len(rows))]
+            ys = [(r[1][i] - 1) * 100 if r[1][i] is not None else 0
+                  for r in rows]
+            ax.bar(xs, ys, width, label=ratios[i][0])
+        ax.axhline(0, color="black", linewidth=0.8)
+        if ratios[idx[0]][0] == "IDT/van":
+            ax.axhspan(-0.5, 0.5, color="grey", alpha=0.25, label="+-0.5%")
+            ax.set_title("patched 6.1, FRED off, against vanilla 6.1.170")
+        else:
+            ax.set_title("FRED mode against IDT mode, same kernel")
+        ax.set_xticks([n + width * (len(idx) - 1) / 2 for n in range(len(rows))])
+        ax.set_xticklabels(names, rotation=30, ha="right")
+        ax.set_ylabel("change in guest instructions per round trip, %")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(png, dpi=100, metadata={"Software": None})
+
+if __name__ == "__main__":
+    main()

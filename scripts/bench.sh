@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# make bench [RUNS=N] [SCALE=X] [REF=0]: what the series costs a machine
+# without FRED, and what FRED changes, per entry path.
+#
+# tools/entry_bench.c (64- and 32-bit) runs in the test VM on
+#   vanilla   Linux 6.1.170 without the series (build/bench/vanilla, a
+#             worktree of build/linux at the base tag)
+#   idt       the patched kernel (make kernel), FRED off
+#   fred      the patched kernel with fred=on
+#   ref-idt, ref-fred   the reference 6.12 kernel (make ref-kernel), the
+#             same two ways (REF=0 leaves them out)
+# all built from the same configs/*.config (6.12: configs/ref/ too), all on
+# our QEMU with -icount shift=0,sleep=off. IDT mode runs on a CPU without
+# FRED (-cpu max,-smap), as a machine without FRED is; FRED mode on the
+# same CPU with +fred,+lkgs,+wrmsrns and fred=on (scripts/boot.sh).
+# Under -icount the guest's clocks advance one nanosecond per guest
+# instruction, so entry_bench's figures are guest instructions per round
+# trip (every vCPU's; an idle vCPU executes none) and repeat from run to
+# run. They say how long each path is, not what it costs in cycles on a
+# real CPU: a serializing WRMSR counts as one instruction like an ADD does.
+#
+# The VM has one vCPU (SMP=1): with a fixed -icount shift, QEMU 7.2 (both
+# Debian's and ours) does not get past "Booting SMP configuration" with 2
+# vCPUs, and -icount shift=auto boots but ties the clock to the host's
+# again (int3 varied 40-fold between batches). On one vCPU the membarrier
+# case, which needs a second CPU to send an IPI to, reports "skip".
+#
+# Each configuration boots RUNS times (default 2), interleaved; the table
+# (build/logs/bench/table.txt, and bench.png beside it) gives the medians,
+# the ratios patched-IDT/vanilla, FRED/IDT and 6.12's FRED/IDT, and the
+# run-to-run spread. A run whose kernel warns, or whose CPU mode is not
+# the one asked for, fails the bench. SCALE multiplies entry_bench's
+# iteration counts (0.1 for a quick look).
+. "$(dirname "$0")/lib.sh"
+need gcc git
+
+RUNS=${RUNS:-2}
+SCALE=${SCALE:-1}
+REF=${REF:-1}
+ICOUNT=${ICOUNT:-shift=0,sleep=off}
+SMP=${SMP:-1}
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
+[[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "SCALE must be a positive number, not '$SCALE'"
+# Debian's Python, which python3-matplotlib is for (python3 on PATH may be
+# another one).
+py=/usr/bin/python3
+"$py" -c 'import matplotlib' 2>/dev/null ||
+	die "python3-matplotlib is missing from $py (make bench draws bench.png with it): 'make deps-bench'"
+
+bench=$BUILD/bench
+out=$LOGS/bench
+t0=$SECONDS
+
+# The kernels.
+[ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh"
+patched=$("$TOP/scripts/build-kernel.sh")
+vsrc=$bench/vanilla
+if [ ! -e "$vsrc" ]; then
+	say "vanilla tree: a worktree of $TREE_NAME at $BASE_TAG in ${vsrc#"$TOP"/}"
+	git -C "$TREE" worktree add -q --detach "$vsrc" "$BASE_TAG" ||
+		die "cannot add the worktree $vsrc"
+fi
+# Ours to build, not to reset: anything else there is somebody's work.
+[ "$(git -C "$vsrc" rev-parse HEAD 2>/dev/null)" = "$(git -C "$TREE" rev-parse "$BASE_TAG^{commit}")" ] ||
+	die "$vsrc is not a checkout of $BASE_TAG; move it away and run again"
+tree_is_clean "$vsrc" || die "$vsrc has changes; move it away and run again"
+mapfile -t frags < <(ls "$TOP"/configs/*.config)
+vanilla=$(FRED61_KTREE=$vsrc FRED61_KOUT=$bench/vanilla-kbuild FRED61_LOGS=$LOGS/bench-vanilla \
+	FRED61_CONFIGS="${frags[*]}" "$TOP/scripts/build-kernel.sh")
+"$TOP/scripts/qemu-build.sh" > /dev/null
+qemu=$QEMU_DIR/bin/qemu-system-x86_64
+[ -x "$qemu" ] || die "no QEMU at $qemu ('make qemu')"
+ref=""
+[ "$REF" = 0 ] || ref=$("$TOP/scripts/ref-kernel.sh")
+
+# The benchmark, 64- and 32-bit, in an initramfs of its own.
+tests=$bench/tests
+rm -rf "$tests"
+mkdir -p "$tests/x86"
+for bits in 64 32; do
+	gcc -m"$bits" -O2 -Wall -Wextra -Wno-unused-parameter -pthread -static \
+		-o "$tests/x86/entry_bench_$bits" "$TOP/tools/entry_bench.c" ||
+		die "cannot build tools/entry_bench.c ($bits-bit)"
+done
+printf 'x86/entry_bench_64\nx86/entry_bench_32\n' > "$tests/list"
+printf 'x86/entry_bench_64 3600\nx86/entry_bench_32 3600\n' > "$bench/timeouts"
+initrd=$(FRED61_TESTS=$tests FRED61_INITRAMFS=$bench/initramfs FRED61_TIMEOUTS=$bench/timeouts \
+	"$TOP/scripts/initramfs.sh")
+say "prepared in $((SECONDS - t0)) s"
+
+# One boot: config name, run number, kernel, mode.
+run_one() {
+	local cfg=$1 n=$2 kernel=$3 mode=$4 d=$out/$1-$2
+	say "run $n: $cfg"
+	QEMU=$qemu QEMU_FRED=$qemu QEMU_EXTRA_ARGS="-icount $ICOUNT" \
+		KERNEL_CMDLINE="ENTRY_BENCH_SCALE=$SCALE" BOOT_TIMEOUT=1200 STALL_TIMEOUT=3600 SMP=$SMP \
+		"$TOP/scripts/boot.sh" "$mode" "$kernel" "$initrd" "$d" ||
+		die "$cfg run $n failed (logs: $d)"
+	! grep -Eq "$CONSOLE_BAD" "$d/console.log" ||
+		die "$cfg run $n: the kernel console reports a problem: $(grep -Em1 "$CONSOLE_BAD" "$d/console.log") (logs: $d)"
+	if [ "$mode" = fred ]; then
+		grep -q '^@@FRED61 CPUFLAG fred' "$d/results.log" ||
+			die "$cfg run $n: FRED mode, yet no fred flag in /proc/cpuinfo (logs: $d)"
+	else
+		! grep -q '^@@FRED61 CPUFLAG fred' "$d/results.log" ||
+			die "$cfg run $n: IDT mode, yet the kernel runs with FRED (logs: $d)"
+	fi
+	grep -q '^@@FRED61 END x86/entry_bench_64 rc=0' "$d/results.log" &&
+		grep -q '^@@FRED61 END x86/entry_bench_32 rc=0' "$d/results.log" ||
+		die "$cfg run $n: entry_bench failed (logs: $d/results.log)"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+say "host load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) CPUs); QEMU -icount $ICOUNT, $SMP vCPU(s)"
+for n in $(seq "$RUNS"); do
+	run_one vanilla "$n" "$vanilla" idt
+	run_one idt "$n" "$patched" idt
+	run_one fred "$n" "$patched" fred
+	if [ -n "$ref" ]; then
+		run_one ref-idt "$n" "$ref" idt
+		run_one ref-fred "$n" "$ref" fred
+	fi
+done
+"$py" "$TOP/scripts/bench-report.py" "$out" "$out/bench.png" | tee "$out/table.txt"
+say "table: ${out#"$TOP"/}/table.txt, plot: ${out#"$TOP"/}/bench.png; $((SECONDS - t0)) s in all"
