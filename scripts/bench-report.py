@@ -5,7 +5,8 @@
 
 OUTDIR holds one directory per boot, named <config>-<n> (vanilla-1,
 idt-1, fred-1, ref-idt-1, ref-fred-1, ...), each with the results.log that
-scripts/boot.sh wrote. For every case and configuration the table gives
+scripts/boot.sh wrote; <config>-smp-<n> are the boots on 2 vCPUs without
+-icount, whose cases are marked "*" (host nanoseconds, not instructions). For every case and configuration the table gives
 the median over the runs of each run's median batch, and the ratios
 patched-IDT / vanilla, FRED / IDT and, for the reference kernel, its
 FRED / IDT. The last column is the run-to-run spread: the largest
@@ -30,7 +31,7 @@ def read_runs(outdir):
     """{config: {case: [median of run 1, run 2, ...]}}, the case order,
     and {config: {vulnerability: state}}."""
     data, order, vulns = {}, [], {}
-    run_re = re.compile(r"^(.*)-(\d+)$")
+    run_re = re.compile(r"^(.*?)(-smp)?-(\d+)$")
     for name in sorted(os.listdir(outdir), key=lambda n: (len(n), n)):
         m = run_re.match(name)
         path = os.path.join(outdir, name, "results.log")
@@ -41,12 +42,14 @@ def read_runs(outdir):
         with open(path, errors="replace") as f:
             for line in f:
                 w = line.split()
-                if len(w) >= 2 and w[0] == "cpu":
+                if m.group(2) and w and w[0] in ("cpu", "vuln"):
+                    pass  # the icount boots say what the kernel runs with
+                elif len(w) >= 2 and w[0] == "cpu":
                     vul.setdefault("(cpu vendor)", " ".join(w[1:]))
                 elif len(w) >= 2 and w[0] == "vuln":
                     vul.setdefault(w[1], " ".join(w[2:]))
                 elif len(w) == 7 and w[0] == "bench":
-                    case = w[1]
+                    case = w[1] + ("*" if m.group(2) else "")
                     if case not in order:
                         order.append(case)
                     cfg.setdefault(case, []).append(float(w[2]))
@@ -99,6 +102,10 @@ def main():
         print(line)
     nruns = {c: max(len(v) for v in data[c].values()) for c in configs}
     print("runs: " + ", ".join(f"{TITLES[c]} {nruns[c]}" for c in configs))
+    print("units: guest instructions per round trip (-icount shift=0, 1 vCPU)")
+    if any(c.endswith("*") for c in order):
+        print("*: host nanoseconds per round trip, 2 vCPUs without -icount"
+              " (noisy: see the spread)")
 
     names = sorted({v for c in configs for v in vulns.get(c, {})})
     differ = [v for v in names
