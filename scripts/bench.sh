@@ -15,8 +15,7 @@
 # same CPU with +fred,+lkgs,+wrmsrns and fred=on (scripts/boot.sh).
 # Under -icount the guest's clocks advance one nanosecond per guest
 # instruction, so entry_bench's figures are guest instructions per round
-# trip (every vCPU's; an idle vCPU executes none) and repeat from run to
-# run. They say how long each path is, not what it costs in cycles on a
+# trip and repeat from run to run. They say how long each path is, not what it costs in cycles on a
 # real CPU: a serializing WRMSR counts as one instruction like an ADD does.
 #
 # The VM has one vCPU: under -icount QEMU runs the vCPUs in turn and
@@ -28,6 +27,15 @@
 # runs the process's other thread), therefore runs in a second boot of
 # each configuration, 2 vCPUs, without -icount: its figures are host
 # nanoseconds and carry the host's noise, and the table marks it with *.
+# timer_irq (a 1 us sleep ended by the APIC timer) is the interrupt path
+# that is counted in instructions.
+#
+# Each configuration boots RUNS times (default 2), interleaved; the table
+# (build/logs/bench/table.txt, and bench.png beside it) gives the medians,
+# the ratios patched-IDT/vanilla, FRED/IDT and 6.12's FRED/IDT, and the
+# run-to-run spread. A run whose kernel warns, or whose CPU mode is not
+# the one asked for, fails the bench. SCALE multiplies entry_bench's
+# iteration counts (0.1 for a quick look).
 . "$(dirname "$0")/lib.sh"
 need gcc git
 
