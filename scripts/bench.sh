@@ -108,8 +108,8 @@ run_one() {
 		KERNEL_CMDLINE="$cmdline" BOOT_TIMEOUT=1200 STALL_TIMEOUT=3600 \
 		"$TOP/scripts/boot.sh" "$mode" "$kernel" "$initrd" "$d" ||
 		die "$cfg run $n failed (logs: $d)"
-	! grep -Eq "$CONSOLE_BAD" "$d/console.log" ||
-		die "$cfg run $n: the kernel console reports a problem: $(grep -Em1 "$CONSOLE_BAD" "$d/console.log") (logs: $d)"
+	! bad=$(console_problem "$d/console.log") ||
+		die "$cfg run $n: the kernel console reports a problem: $bad (logs: $d)"
 	if [ "$mode" = fred ]; then
 		grep -q '^@@FRED61 CPUFLAG fred' "$d/results.log" ||
 			die "$cfg run $n: FRED mode, yet no fred flag in /proc/cpuinfo (logs: $d)"

@@ -70,9 +70,9 @@ BASE_DATE="2026-01-01T00:00:00Z"
 
 JOBS=${JOBS:-$(nproc)}
 
-# A kernel console line that fails a run (grep -E): scripts/report.py's
-# CONSOLE_BAD, for the scripts that measure rather than test.
-CONSOLE_BAD='WARNING:|BUG:|Oops|: [0-9a-f]{4} \[#[0-9]+\]|Kernel panic|UBSAN:|INFO: task .* blocked|rcu: INFO|self-detected stall|Kernel BUG|kernel BUG|double fault|unchecked MSR access'
+# console_problem CONSOLE_LOG: print the first kernel console line that
+# fails a run (report.py's CONSOLE_BAD) and succeed; fail if there is none.
+console_problem() { python3 "$TOP/scripts/report.py" --console-bad "$1"; }
 
 say()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -449,8 +449,24 @@ cover_letter() {
 	sed '1,/^$/d' "$tmpl" | while IFS= read -r line; do
 		case $line in
 		@MAP@)
+			# One line a patch, a subject too long for 75 columns
+			# wrapped under itself (mail and checkpatch want 75).
 			git -C "$dir" log --reverse --format=%s "$BASE_TAG..HEAD" |
-				awk -v w="$w" '{ printf "  %0*d/%d  %s\n", w, NR, n, $0 }' n="$n" ;;
+				awk -v w="$w" -v n="$n" '{
+					pre = sprintf("  %0*d/%d  ", w, NR, n)
+					rest = $0
+					while (length(pre) + length(rest) > 75) {
+						cut = 75 - length(pre)
+						while (cut > 0 && substr(rest, cut + 1, 1) != " ")
+							cut--
+						if (cut == 0)
+							break
+						print pre substr(rest, 1, cut)
+						rest = substr(rest, cut + 2)
+						pre = sprintf("%*s", length(pre), "")
+					}
+					print pre rest
+				}' ;;
 		@DIFFSTAT@)
 			git -C "$dir" -c diff.renames=true diff --stat=72 --summary "$BASE_TAG" HEAD ;;
 		*)

@@ -40,8 +40,8 @@ for n in $(seq "$TIMES"); do
 			die "$mode run $n failed (logs: $d)"
 		[ -f "$d/timing" ] || die "$mode run $n left no timing (logs: $d)"
 		# A run that warned does not count.
-		! grep -Eq "$CONSOLE_BAD" "$d/console.log" ||
-			die "$mode run $n: the kernel console reports a problem (logs: $d)"
+		! bad=$(console_problem "$d/console.log") ||
+			die "$mode run $n: the kernel console reports a problem: $bad (logs: $d)"
 		if [ "$mode" = fred ]; then
 			grep -q '^@@FRED61 CPUFLAG fred' "$d/results.log" ||
 				die "FRED run $n: no fred flag in /proc/cpuinfo (logs: $d)"

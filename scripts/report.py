@@ -2,6 +2,8 @@
 """Turn one VM run's logs into per-test logs, a table and a closing line.
 
   report.py MODE LOGDIR LIST KNOWN_FAILURES
+  report.py --console-bad CONSOLE_LOG
+
 
 Reads LOGDIR/results.log (the guest runner's output, see scripts/guest-init)
 and LOGDIR/console.log (the kernel). Writes LOGDIR/tests/<suite>/<name>.tap,
@@ -15,6 +17,10 @@ lines matched by KNOWN_FAILURES for this mode are known failures: reported
 with their reason and not counted. Three more checks: the VM reached the
 runner and finished it; the kernel console has no WARNING/BUG/Oops/panic/
 stall; in fred mode, the guest saw the fred CPU flag (FRED is active).
+
+With --console-bad, only that console check, for the scripts that measure
+rather than test (bench.sh, ref-time.sh): prints the first bad line and
+exits 0 if there is one, exits 1 if the console is clean.
 """
 import os
 import re
@@ -186,7 +192,19 @@ def plain_program(rc, lines, regex, reason):
     return status, note, c
 
 
+def console_bad(path):
+    """The first line of the kernel console that fails a run, or None."""
+    with open(path, errors="replace") as f:
+        return next((ln.rstrip() for ln in f if CONSOLE_BAD.search(ln)), None)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--console-bad":
+        bad = console_bad(sys.argv[2])
+        if bad is None:
+            sys.exit(1)
+        print(bad)
+        return
     mode, logdir, listfile, knownfile = sys.argv[1:5]
     known = load_known(knownfile, mode)
     header, results, done, fred_flag = parse_results(os.path.join(logdir, "results.log"))

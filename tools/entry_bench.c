@@ -402,12 +402,11 @@ next:
 static void print_vendor(void)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
+	char line[256], vendor[64];
 
 	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "vendor_id", 9)) {
-			line[strcspn(line, "\n")] = 0;
-			printf("cpu %s\n", strchr(line, ':') ? strchr(line, ':') + 2 : line);
+		if (sscanf(line, "vendor_id : %63s", vendor) == 1) {
+			printf("cpu %s\n", vendor);
 			break;
 		}
 	}
