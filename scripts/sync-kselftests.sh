@@ -62,6 +62,19 @@ the trap number and error code in the signal frame, and that the rest of
 the user state (general registers, flags, segment bases, SSE/AVX state)
 survives. Each is built 64- and 32-bit like the other x86 selftests and
 reports in TAP.
+
+A FRED frame carries what the event was (type, vector, stack level,
+event data) next to the user's state, so entry_frame checks that none of
+it gets out: the signal frame, ptrace's register sets and a core dump's
+NT_PRSTATUS note at each kind of event, and sigreturn through every CS
+and every SS selector and through bad instruction and stack pointers,
+which must end in the instruction asked for or in SIGSEGV. entry_fuzz
+runs random and mutated instruction bytes, with random registers, flags
+and bogus sigreturn frames, in worker processes that a seccomp filter
+keeps from making system calls; every event must end in a signal or a
+clean return, every signal frame must hold user state only, and it
+counts the events by vector. By default it runs a fixed number of
+iterations from a fixed seed; "-t SECONDS" runs it as a soak.
 EOF
 )
 signed="$msg
