@@ -4,6 +4,9 @@
 #   make test      what CI runs: make check + make run, IDT and FRED mode
 #   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
 #                  FRED (and 6.12), instruction-counted in QEMU: one table
+#   make soak [MODES="idt fred"] [SECS=600] [SEED=1]  trinity, stress-ng, our
+#                  exception fuzzer and an NMI storm at once in the VM, per
+#                  mode; fails on WARN/BUG/oops, a hang, a lost task
 #   make check     the series gate: git am + quilt, checkpatch, docs build, and
 #                  every patch built alone (FRED=y/n), sparse, kernel-doc
 #   make check-series  make check without the builds: apply, checkpatch, ...
@@ -31,7 +34,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
-	check-docs check-each bench deps-bench \
+	check-docs check-each bench deps-bench soak \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
@@ -70,6 +73,9 @@ check:
 
 bench:
 	@$(S)/deps.sh bench && $(S)/bench.sh
+
+soak:
+	@$(S)/soak.sh
 
 check-series:
 	@$(S)/check-series.sh

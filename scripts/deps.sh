@@ -3,6 +3,7 @@
 # only what is missing; needs root (or sudo) when something is.
 #   deps.sh          what make test, make check and make run need
 #   deps.sh bench    and what make bench needs on top (make deps-bench)
+#   deps.sh soak     and what make soak needs on top
 . "$(dirname "$0")/lib.sh"
 
 # package      why
@@ -38,7 +39,8 @@ pkgs=(
 case ${1:-} in
 '') ;;
 bench) pkgs+=(python3-matplotlib) ;;  # make bench: bench.png
-*) die "unknown package set '$1' (none, or bench)" ;;
+soak) pkgs+=(trinity stress-ng) ;;     # make soak: run in the VM as they are
+*) die "unknown package set '$1' (none, bench or soak)" ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Pack the test VM's initramfs: busybox-static, scripts/guest-init as /init,
 # the built tests (build/tests) and the shared libraries they load.
-# Prints the archive's path.
+# Prints the archive's path. For make soak, FRED61_INIT names another /init
+# and FRED61_EXTRA_PROGS (space-separated paths) adds host programs, at
+# their paths, with their libraries.
 . "$(dirname "$0")/lib.sh"
 need cpio gzip readelf
 
@@ -16,7 +18,12 @@ root=$INITRAMFS_DIR/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,tests}
 cp "$busybox" "$root/bin/busybox"
-install -m 0755 "$TOP/scripts/guest-init" "$root/init"
+install -m 0755 "${FRED61_INIT:-$TOP/scripts/guest-init}" "$root/init"
+read -r -a extra <<< "${FRED61_EXTRA_PROGS:-}"
+for p in "${extra[@]}"; do
+	[ -x "$p" ] || die "$p missing (make soak installs it: scripts/deps.sh soak)"
+	cp -L --parents "$p" "$root"
+done
 cp -a "$T/x86" "$T/list" "$root/tests/"
 # Per-test time limits ("suite/name seconds"); FRED61_TIMEOUTS: another list.
 timeouts=${FRED61_TIMEOUTS:-$TOP/kselftests/timeouts}
@@ -60,12 +67,15 @@ elf_deps() {
 }
 
 # Every library (and ELF interpreter) a test program loads, at its path.
-while read -r t; do
-	case $t in
-	kunit/*) ;;	# a KUnit suite: it runs in the kernel, at boot
-	*) elf_deps "$T/$t" ;;
-	esac
-done < "$T/list" | sort -u | while read -r lib; do
+{
+	while read -r t; do
+		case $t in
+		kunit/*) ;;	# a KUnit suite: it runs in the kernel, at boot
+		*) elf_deps "$T/$t" ;;
+		esac
+	done < "$T/list"
+	for p in "${extra[@]}"; do elf_deps "$p"; done
+} | sort -u | while read -r lib; do
 	[ -e "$lib" ] || die "library $lib (needed by a test) not found"
 	cp -L --parents "$lib" "$root"
 done

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # make test (what .ci/run calls): dependencies, make check, then
 # make run in IDT mode (Debian's QEMU) and in FRED mode (our QEMU, built
-# once and cached: make qemu). Ends with one line "N passed, N failed,
-# N skipped" over all of it and exits non-zero on any failure.
+# once and cached: make qemu), then a short make soak in both modes
+# (SOAK_SECS, default 60 s each; 0 leaves it out). Ends with one line "N
+# passed, N failed, N skipped" over all of it and exits non-zero on any
+# failure.
 . "$(dirname "$0")/lib.sh"
 
 t0=$SECONDS
 "$TOP/scripts/deps.sh"
 mkdir -p "$LOGS"
-rm -f "$LOGS"/*.summary "$LOGS"/{series,docs,check}/summary
+rm -f "$LOGS"/*.summary "$LOGS"/{series,docs,check}/summary "$LOGS"/soak-{idt,fred}/summary
 
 fail_summary() { printf 'passed 0\nfailed 1\nskipped 0\nknown 0\n' > "$LOGS/$1.summary"; }
 
@@ -44,6 +46,20 @@ for mode in idt fred; do
 		fail_summary $mode
 	fi
 done
+
+# The soak, short: trinity, stress-ng, the fuzzer and the NMI storm at once.
+SOAK_SECS=${SOAK_SECS:-60}
+if [ "$SOAK_SECS" != 0 ] && [ $tree_ok = 1 ]; then
+	MODES="idt fred" SECS=$SOAK_SECS "$TOP/scripts/soak.sh" || true
+	for mode in idt fred; do
+		if [ -f "$LOGS/soak-$mode/summary" ]; then
+			cp "$LOGS/soak-$mode/summary" "$LOGS/soak-$mode.summary"
+		else
+			echo "soak $mode: did not run (see above)"
+			fail_summary "soak-$mode"
+		fi
+	done
+fi
 
 total() { cat "$LOGS"/*.summary | awk -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'; }
 passed=$(total passed) failed=$(total failed) skipped=$(total skipped) known=$(total known)
