@@ -30,7 +30,6 @@
 #include "entry_harness.h"
 
 #ifdef __x86_64__
-# define USER_CS	0x33
 # define ARCH_GET_FS	0x1003
 # define ELF_EHDR	struct elf64_hdr
 # define ELF_PHDR	struct elf64_phdr
@@ -39,7 +38,6 @@
 # define PF_LEN		7
 # define DE_INSN	"divl zero_word(%rip)"			/* f7 35 rel32 */
 #else
-# define USER_CS	0x23
 # define ELF_EHDR	struct elf32_hdr
 # define ELF_PHDR	struct elf32_phdr
 # define ELF_NHDR	struct elf32_note
@@ -47,10 +45,6 @@
 # define PF_LEN		5
 # define DE_INSN	"divl zero_word"			/* f7 35 abs32 */
 #endif
-#define USER32_CS	0x23
-#define USER_DS		0x2b
-#define UC_SIGCONTEXT_SS	0x2
-#define UC_STRICT_RESTORE_SS	0x4
 #define PF_ADDR		0x10		/* the #PF case reads here */
 #define PF_ERR_USER	0x4		/* a user-mode read of a page not present */
 

@@ -34,19 +34,11 @@
 #include "entry_harness.h"
 
 #ifdef __x86_64__
-# define USER_CS	0x33
 # define NR_ARCH_PRCTL	158
 # define ARCH_SET_FS	0x1002
 # define ARCH_GET_FS	0x1003
-#else
-# define USER_CS	0x23
 #endif
-#define USER32_CS	0x23
-#define USER_DS		0x2b
 #define HWCAP2_FSGSBASE	0x2
-
-#define UC_SIGCONTEXT_SS	0x2
-#define UC_STRICT_RESTORE_SS	0x4
 
 /* LDT entries and their selectors (TI = 1, RPL = 3). */
 enum { LDT_CODE32, LDT_DATA16, LDT_NP, LDT_CODE16, LDT_DOWN, NR_LDT };

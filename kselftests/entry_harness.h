@@ -47,6 +47,17 @@
 #define X86_FLAGS_DF	0x400UL
 #define X86_FLAGS_AC	0x40000UL
 
+/* Linux's user selectors, and the uc_flags of its 64-bit signal frames. */
+#ifdef __x86_64__
+# define USER_CS	0x33
+#else
+# define USER_CS	0x23
+#endif
+#define USER32_CS	0x23
+#define USER_DS		0x2b
+#define UC_SIGCONTEXT_SS	0x2	/* the frame holds SS */
+#define UC_STRICT_RESTORE_SS	0x4	/* sigreturn restores it as it is */
+
 /* The layout harness_run's assembly knows: keep the two in step. */
 struct uregs {
 	/* ax bx cx dx si di bp [r8 .. r15] */

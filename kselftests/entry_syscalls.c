@@ -527,7 +527,7 @@ static void bogus_handler(int sig, siginfo_t *si, void *ctx_void)
 	case 1:		/* SS: an LDT selector with no LDT */
 #ifdef __x86_64__
 		g[REG_CSGSFS] = (g[REG_CSGSFS] & ~(0xffffUL << 48)) | (0x7UL << 48);
-		ctx->uc_flags |= 0x2 | 0x4;	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+		ctx->uc_flags |= UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 #else
 		g[REG_SS] = 0x7;
 #endif
@@ -595,7 +595,6 @@ static void test_bad_frame(void)
  */
 #define LDT_DATA16	1
 #define SEL_DATA16	((LDT_DATA16 << 3) | 4 | 3)
-#define USER32_CS	0x23
 
 #ifdef __x86_64__
 # define SS16_SP	0xa5a5a5a589ab8000UL
@@ -619,7 +618,7 @@ static void ss16_go(int sig, siginfo_t *si, void *ctx_void)
 	g[REG_RSP] = SS16_SP;
 	g[REG_CSGSFS] = (g[REG_CSGSFS] & ~0xffffUL & ~(0xffffUL << 48)) | USER32_CS |
 			((unsigned long)SEL_DATA16 << 48);
-	ctx->uc_flags |= 0x2 | 0x4;	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+	ctx->uc_flags |= UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 #else
 	g[REG_ESP] = SS16_SP;
 	g[REG_CS] = USER32_CS;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Pack the test VM's initramfs: busybox-static, scripts/guest-init as /init,
 # the built tests (build/tests) and the shared libraries they load.
-# Prints the archive's path. For make soak, FRED61_INIT names another /init
-# and FRED61_EXTRA_PROGS (space-separated paths) adds host programs, at
-# their paths, with their libraries.
+# Prints the archive's path. For make soak, FRED61_SOAK names a script that
+# goes in as /soak, which /init runs instead of the tests, and
+# FRED61_EXTRA_PROGS (space-separated paths) adds host programs, at their
+# paths, with their libraries.
 . "$(dirname "$0")/lib.sh"
 need cpio gzip readelf
 
@@ -18,7 +19,8 @@ root=$INITRAMFS_DIR/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,tests}
 cp "$busybox" "$root/bin/busybox"
-install -m 0755 "${FRED61_INIT:-$TOP/scripts/guest-init}" "$root/init"
+install -m 0755 "$TOP/scripts/guest-init" "$root/init"
+[ -z "${FRED61_SOAK:-}" ] || install -m 0644 "$FRED61_SOAK" "$root/soak"
 read -r -a extra <<< "${FRED61_EXTRA_PROGS:-}"
 for p in "${extra[@]}"; do
 	[ -x "$p" ] || die "$p missing (make soak installs it: scripts/deps.sh soak)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make soak [MODES="idt fred"] [SECS=600] [SEED=1]: the entry paths under
 # fire. Boots the patched kernel once per mode with scripts/guest-soak as
-# /init, which runs trinity (as nobody), stress-ng's signal, fault,
+# /soak, which the VM's /init (scripts/guest-init) runs instead of the
+# tests: trinity (as nobody), stress-ng's signal, fault,
 # exception, fork/exec, IPI and hotplug stressors, our exception fuzzer
 # (entry_fuzz_64/_32) and an NMI storm together for SECS seconds, then
 # checks that everything ended. scripts/soak-report.py reads the result:
@@ -34,7 +35,7 @@ qemu=$("$TOP/scripts/qemu-build.sh")
 for t in x86/entry_fuzz_64 x86/entry_fuzz_32; do
 	grep -qx "$t" "$TESTS/list" || die "$t was not built: the series' selftests patch carries it ('make tests-patch')"
 done
-initrd=$(FRED61_INITRAMFS=$BUILD/initramfs-soak FRED61_INIT=$TOP/scripts/guest-soak \
+initrd=$(FRED61_INITRAMFS=$BUILD/initramfs-soak FRED61_SOAK=$TOP/scripts/guest-soak \
 	FRED61_EXTRA_PROGS="/usr/bin/trinity /usr/bin/stress-ng" "$TOP/scripts/initramfs.sh")
 say "prepared in $((SECONDS - t0)) s; soaking $SECS s per mode: $MODES"
 
