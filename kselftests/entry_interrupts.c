@@ -10,6 +10,10 @@
  * checker moves to it: a CPU that comes up again must deliver events as
  * it did before (under FRED: its FRED setup is redone), so system calls,
  * an exception and timer interrupts on it are checked too.
+ *
+ * Last, the interrupt shadow: MOV SS and POP SS hold interrupts off for
+ * the next instruction only, so a user loop right behind one must still
+ * take the timer's interrupt.
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -23,6 +27,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,10 +217,159 @@ static void offline_and_back(void)
 				      OTHER_CPU, "system calls and #UD ran", after - before);
 }
 
+/*
+ * The interrupt shadow. MOV SS and POP SS inhibit interrupts until the
+ * next instruction has run (SDM: only the first of several that load SS
+ * in a row is guaranteed to), and no longer: with IF set, a pending
+ * interrupt is taken once that instruction is done. Here that
+ * instruction is a conditional jump to itself, taken (JECXZ with ECX 0,
+ * JZ with ZF set), which loops until the SIGALRM handler breaks it: the
+ * timer's interrupt must get through. A child on CHECK_CPU runs
+ * SHADOW_ROUNDS loops under a 100 ms interval timer (a signal that comes
+ * before a loop begins leaves it to the next one); the parent, on the
+ * other CPU, gives it SHADOW_WAIT_S seconds. (QEMU 7.2's TCG kept the
+ * shadow on over a taken conditional jump and held such a loop with
+ * interrupts off until an NMI came; qemu/ fixes it.)
+ */
+#define SHADOW_ROUNDS	3
+#define SHADOW_WAIT_S	5
+
+#ifdef __x86_64__
+# define REG_CX		REG_RCX
+# define JCXZ		"jrcxz"
+# define JCXZ_CASE	"interrupt shadow: MOV SS, then JRCXZ to itself with RCX 0"
+#else
+# define REG_CX		REG_ECX
+# define JCXZ		"jecxz"
+# define JCXZ_CASE	"interrupt shadow: MOV SS, then JECXZ to itself with ECX 0"
+#endif
+#define X86_FLAGS_ZF	0x40UL
+
+enum shadow { SHADOW_MOV_JCXZ, SHADOW_MOV_JZ, SHADOW_POP_JCXZ };
+
+static int shadow_alarms;	/* the child's handler counts, the child reads */
+
+static void shadow_alarm(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	/* break the loop: ECX no longer 0, ZF clear */
+	ctx->uc_mcontext.gregs[REG_CX] = 1;
+	ctx->uc_mcontext.gregs[REG_EFL] &= ~X86_FLAGS_ZF;
+	__atomic_fetch_add(&shadow_alarms, 1, __ATOMIC_RELAXED);
+}
+
+static void shadow_loop(enum shadow v)
+{
+	unsigned long cx = 0;
+
+	switch (v) {
+	case SHADOW_MOV_JCXZ:
+		asm volatile("mov %%ss, %%eax\n\t"
+			     "mov %%eax, %%ss\n"
+			     "1:\t" JCXZ " 1b"
+			     : "+c" (cx) : : "rax", "memory");
+		break;
+	case SHADOW_MOV_JZ:
+		asm volatile("mov %%ss, %%eax\n\t"
+			     "cmp %%eax, %%eax\n\t"
+			     "mov %%eax, %%ss\n"
+			     "1:\tjz 1b"
+			     : "+c" (cx) : : "rax", "cc", "memory");
+		break;
+	case SHADOW_POP_JCXZ:
+#ifndef __x86_64__
+		asm volatile("push %%ss\n\t"
+			     "pop %%ss\n"
+			     "1:\tjecxz 1b"
+			     : "+c" (cx) : : "memory");
+#endif
+		break;
+	}
+}
+
+static void shadow_child(enum shadow v)
+{
+	struct sigaction sa = { .sa_sigaction = shadow_alarm, .sa_flags = SA_SIGINFO };
+	struct itimerval it = { { 0, 100000 }, { 0, 100000 } }, off = { 0 };
+	int i;
+
+	pin_to_cpu(CHECK_CPU);
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL))
+		_exit(2);
+	if (setitimer(ITIMER_REAL, &it, NULL))
+		_exit(2);
+	for (i = 0; i < SHADOW_ROUNDS; i++)
+		shadow_loop(v);
+	setitimer(ITIMER_REAL, &off, NULL);
+	_exit(__atomic_load_n(&shadow_alarms, __ATOMIC_RELAXED) >= SHADOW_ROUNDS ? 0 : 1);
+}
+
+static double secs_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec - t0->tv_sec + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void interrupt_shadow(const char *name, enum shadow v)
+{
+	struct timespec t0;
+	int status = 0;
+	pid_t pid, w = 0;
+	double held;
+
+	pin_to_cpu(OTHER_CPU);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (pid == 0)
+		shadow_child(v);
+	while (secs_since(&t0) < SHADOW_WAIT_S && (w = waitpid(pid, &status, WNOHANG)) == 0)
+		usleep(10000);
+	if (w == pid) {
+		pin_to_cpu(CHECK_CPU);
+		held = secs_since(&t0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			ksft_test_result_pass("%s: %d loops ended by the timer in %.2f s\n",
+					      name, SHADOW_ROUNDS, held);
+		else
+			ksft_test_result_fail("%s: the child ended with status %#x\n",
+					      name, status);
+		return;
+	}
+	/*
+	 * The CPU took no interrupt in SHADOW_WAIT_S s, so it may not take
+	 * the IPI of a SIGKILL either, nor the interrupts of the console, nor
+	 * keep jiffies going if it has the tick duty: an NMI lets it go
+	 * ("sysrq l" sends one to every other CPU), then the SIGKILL ends the
+	 * child.
+	 */
+	kill(pid, SIGKILL);
+	while (secs_since(&t0) < SHADOW_WAIT_S + 1 && waitpid(pid, &status, WNOHANG) == 0)
+		usleep(10000);
+	if (waitpid(pid, &status, WNOHANG) == 0 && !access("/proc/sysrq-trigger", W_OK))
+		write_file("/proc/sysrq-trigger", "l");
+	while (secs_since(&t0) < 120 && waitpid(pid, &status, WNOHANG) == 0)
+		usleep(10000);
+	held = secs_since(&t0);
+	pin_to_cpu(CHECK_CPU);
+	ksft_test_result_fail("%s: no timer in %d s on CPU %d; SIGKILL, sysrq l ended it: %.1f s\n",
+			      name, SHADOW_WAIT_S, CHECK_CPU, held);
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(5);
+#ifdef __x86_64__
+	ksft_set_plan(7);
+#else
+	ksft_set_plan(8);
+#endif
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		ksft_exit_skip("needs two CPUs\n");
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
@@ -226,5 +381,11 @@ int main(void)
 	run("function-call IPIs (membarrier expedited)", "CAL", STIM_CALL, 2000);
 	run("TLB-shootdown IPIs (munmap)", "TLB", STIM_TLB, 2000);
 	offline_and_back();
+	interrupt_shadow(JCXZ_CASE, SHADOW_MOV_JCXZ);
+	interrupt_shadow("interrupt shadow: MOV SS, then JZ to itself with ZF set", SHADOW_MOV_JZ);
+#ifndef __x86_64__
+	interrupt_shadow("interrupt shadow: POP SS, then JECXZ to itself with ECX 0",
+			 SHADOW_POP_JCXZ);
+#endif
 	ksft_finished();
 }
