@@ -12,7 +12,8 @@
 # all built from the same configs/*.config (6.12: configs/ref/ too), all on
 # our QEMU with -icount shift=0,sleep=off. IDT mode runs on a CPU without
 # FRED (-cpu max,-smap), as a machine without FRED is; FRED mode on the
-# same CPU with +fred,+lkgs,+wrmsrns and fred=on (scripts/boot.sh).
+# same CPU with +fred,+lkgs,+wrmsrns and fred=on (set here: make run's FRED mode
+# has an Intel vendor string and preempt=full, see scripts/boot.sh).
 # Under -icount the guest's clocks advance one nanosecond per guest
 # instruction, so entry_bench's figures are guest instructions per round
 # trip and repeat from run to run. They say how long each path is, not what it costs in cycles on a
@@ -105,6 +106,8 @@ run_one() {
 	fi
 	say "run $n: $cfg ($kind)"
 	QEMU=$qemu QEMU_FRED=$qemu QEMU_EXTRA_ARGS="$extra" SMP=$smp \
+		QEMU_CPU=$([ "$mode" = fred ] && echo max,-smap,+fred,+lkgs,+wrmsrns || echo max,-smap) \
+		FRED_CMDLINE=fred=on \
 		KERNEL_CMDLINE="$cmdline" BOOT_TIMEOUT=1200 STALL_TIMEOUT=3600 \
 		"$TOP/scripts/boot.sh" "$mode" "$kernel" "$initrd" "$d" ||
 		die "$cfg run $n failed (logs: $d)"

@@ -28,8 +28,15 @@ idt)
 fred)
 	qemu=${QEMU_FRED:-$BUILD/qemu/bin/qemu-system-x86_64}
 	[ -x "$qemu" ] || die "no FRED-capable QEMU at $qemu ('make qemu')"
-	cpu=${QEMU_CPU:-max,-smap,+fred,+lkgs,+wrmsrns}
-	cmdline_mode="fred=on"
+	# FRED CPUs are Intel's: the vendor string makes the kernel take its
+	# Intel paths (no AMD SYSRET-SS reload in __switch_to(), which hides
+	# SS mistakes). They are not affected by Meltdown (RDCL_NO), which
+	# QEMU 7.2 TCG cannot say (no IA32_ARCH_CAPABILITIES), so pti=off
+	# does: with PTI, the series turns FRED off. preempt=full: tasks are
+	# preempted in kernel-mode events, whose ERETS then runs on whichever
+	# CPU they resume on.
+	cpu=${QEMU_CPU:-max,-smap,+fred,+lkgs,+wrmsrns,vendor=GenuineIntel}
+	cmdline_mode=${FRED_CMDLINE:-fred=on pti=off preempt=full}
 	;;
 *) die "unknown mode '$mode' (idt or fred)" ;;
 esac
@@ -47,6 +54,7 @@ echo "$qemu -cpu $cpu -smp $SMP -m $MEM ${qemu_extra[*]} -append '$cmdline'" > "
 say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
 "$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-global PIIX4_PM.disable_s3=0 \
 	-display none -monitor none -no-reboot "${qemu_extra[@]}" \
 	-serial "file:$console" -serial "file:$results" \
 	> "$logdir/qemu.log" 2>&1 &

@@ -29,8 +29,13 @@ if ! make -C "$KTREE/tools/testing/selftests/x86" OUTPUT="$T/x86" \
 	die "test build failed (full log: $LOGS/tests-build.log)"
 fi
 
-# Run order: by name.
-find "$T/x86" -maxdepth 1 -type f -perm -u+x -printf "x86/%P\n" | sort > "$T/list"
+# First, the suspend and resume (scripts/guest-s3), so that every test
+# after it runs on a resumed machine; then the selftests, by name.
+rm -rf "$T/kernel"
+mkdir -p "$T/kernel"
+install -m 755 "$TOP/scripts/guest-s3" "$T/kernel/suspend_resume"
+echo kernel/suspend_resume > "$T/list"
+find "$T/x86" -maxdepth 1 -type f -perm -u+x -printf "x86/%P\n" | sort >> "$T/list"
 [ -s "$T/list" ] || die "no test binaries were built"
 say "$(wc -l < "$T/list") test programs"
 

@@ -27,6 +27,7 @@ for p in "${extra[@]}"; do
 	cp -L --parents "$p" "$root"
 done
 cp -a "$T/x86" "$T/list" "$root/tests/"
+[ ! -d "$T/kernel" ] || cp -a "$T/kernel" "$root/tests/"
 # Per-test time limits ("suite/name seconds"); FRED61_TIMEOUTS: another list.
 timeouts=${FRED61_TIMEOUTS:-$TOP/kselftests/timeouts}
 [ ! -f "$timeouts" ] || grep -v '^#' "$timeouts" > "$root/tests/timeouts"
@@ -73,6 +74,7 @@ elf_deps() {
 	while read -r t; do
 		case $t in
 		kunit/*) ;;	# a KUnit suite: it runs in the kernel, at boot
+		kernel/*) ;;	# a busybox script (scripts/guest-s3)
 		*) elf_deps "$T/$t" ;;
 		esac
 	done < "$T/list"
