@@ -7,7 +7,11 @@
 #   - it adds no sparse warning to the C files it touches (sparse on them
 #     before and after the patch, FRED=y build);
 #   - it adds no scripts/kernel-doc warning (-none -v) to the C files and
-#     headers it touches.
+#     headers it touches;
+#   - at the tip, the module ABI (CONFIG_MODVERSIONS=y): every export has
+#     a CRC, with FRED=y and =n, and with FRED=n every export of v6.1.170
+#     keeps its CRC (Module.symvers against the base's); what FRED=y
+#     changes is listed in build/logs/check/abi-fred-y.txt.
 # At the end of the series, every .c and .S file the series touches must
 # be compiled by the fast configuration, or the per-patch builds would
 # prove nothing about it.
@@ -211,7 +215,7 @@ t_all=$SECONDS
 # base, configuration and compiler.
 git -C "$W" checkout -q --detach "$BASE_TAG"
 key=$( { git -C "$W" rev-parse "$BASE_TAG^{tree}"; cat "$base_cfg"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
-if [ -f "$C/warnings-base.$key" ]; then
+if [ -f "$C/warnings-base.$key" ] && [ -f "$C/symvers-base.$key" ]; then
 	cp "$C/warnings-base.$key" "$out/warnings-base"
 	echo "   $BASE_TAG: $(wc -l < "$out/warnings-base") warning(s) of its own (kept from an earlier run)"
 	configure y > "$out/00-y.log" 2>&1 || die "configuring the base failed; see ${out#"$TOP"/}/00-y.log"
@@ -219,6 +223,7 @@ else
 	t=$SECONDS
 	build y "$out/00-y.log" || die "the base does not build with the fast configuration; see ${out#"$TOP"/}/00-y.log"
 	build_warnings "$out/00-y.log" > "$out/warnings-base"
+	cp "$C/y/Module.symvers" "$C/symvers-base.$key"
 	cp "$out/warnings-base" "$C/warnings-base.$key"
 	echo "   $BASE_TAG: built in $((SECONDS - t)) s, $(wc -l < "$out/warnings-base") warning(s) of its own"
 fi
@@ -302,6 +307,47 @@ elif [ ${#missing[@]} -eq 0 ]; then
 	check_row "fast config compiles every .c/.S file the series touches" PASS
 else
 	check_row "fast config compiles every .c/.S file the series touches" FAIL "not compiled: ${missing[*]}"
+fi
+
+# The module ABI at the tip: modpost versions every export (a missing CRC
+# is 0x00000000 in Module.symvers, and a distribution's ABI check refuses
+# it), and with FRED=n the series leaves every CRC of the base as it is.
+abi_unversioned() { # VARIANT
+	{
+		grep -hE 'WARNING: modpost: .*(version generation failed|has no CRC)' \
+			"$out/$(printf '%02d' "$N")-$1.log" || true
+		awk '$1 == "0x00000000" { print "no CRC: " $2 }' "$C/$1/Module.symvers"
+	} | sed -E 's/^WARNING: modpost: //'
+}
+# abi_diff BASE TIP: the exports of BASE whose CRC TIP changes or drops.
+abi_diff() {
+	awk 'NR == FNR { tip[$2] = $1; next }
+	     !($2 in tip) { print "dropped " $2; next }
+	     tip[$2] != $1 { print "CRC changed " $2 " " $1 " -> " tip[$2] }' "$2" "$1"
+}
+if [ "$TO" != skip ]; then
+	for v in y n; do
+		bad=$(abi_unversioned $v)
+		if [ -n "$bad" ]; then
+			check_row "module ABI: every export has a CRC (MODVERSIONS), FRED=$v" FAIL \
+				"$(wc -l <<< "$bad") unversioned: $(head -n 1 <<< "$bad")"
+		else
+			check_row "module ABI: every export has a CRC (MODVERSIONS), FRED=$v" PASS \
+				"$(wc -l < "$C/$v/Module.symvers") exports"
+		fi
+	done
+	abi_diff "$C/symvers-base.$key" "$C/n/Module.symvers" > "$out/abi-fred-n.txt"
+	abi_diff "$C/symvers-base.$key" "$C/y/Module.symvers" > "$out/abi-fred-y.txt"
+	added=$(awk 'NR == FNR { base[$2] = 1; next } !($2 in base) { print $2 }' \
+		"$C/symvers-base.$key" "$C/n/Module.symvers" | paste -sd' ')
+	if [ -s "$out/abi-fred-n.txt" ]; then
+		check_row "module ABI: FRED=n keeps every CRC of $BASE_TAG" FAIL \
+			"$(wc -l < "$out/abi-fred-n.txt") changed: $(head -n 1 "$out/abi-fred-n.txt")"
+	else
+		check_row "module ABI: FRED=n keeps every CRC of $BASE_TAG" PASS \
+			"$(wc -l < "$C/symvers-base.$key") exports; new: ${added:-none}"
+	fi
+	echo "   FRED=y changes $(wc -l < "$out/abi-fred-y.txt") CRC(s) of $BASE_TAG's exports: ${out#"$TOP"/}/abi-fred-y.txt"
 fi
 
 check_summary "$out" per-patch "$((SECONDS - t_all)) s; logs: ${out#"$TOP"/}/"
