@@ -296,6 +296,21 @@ static inline void pin_to_cpu(int cpu)
 }
 
 /* Write a control file (debugfs, procfs); a failure is reported, not fatal. */
+/* CPU hotplug: take @cpu off line (@on 0) or bring it back; 0 or -errno */
+static inline int set_online(int cpu, int on)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
 static inline void write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);

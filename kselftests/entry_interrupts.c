@@ -139,20 +139,6 @@ static void run(const char *name, const char *counter, enum stim s, int rounds)
 				      after - before, counter);
 }
 
-static int set_online(int cpu, int on)
-{
-	char path[64];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -errno;
-}
-
 static int sigills;	/* atomic: the handler counts, the test reads */
 
 static void on_sigill(int sig, siginfo_t *si, void *ctx_void)

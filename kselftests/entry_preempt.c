@@ -37,20 +37,6 @@
 #define CYCLES		24
 #define BUF_SIZE	(256 * 1024)
 
-static int set_online(int cpu, int on)
-{
-	char path[64];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -errno;
-}
-
 /* A worker: kernel-mode page faults until it is told to stop. */
 static void worker(int stop_fd)
 {
