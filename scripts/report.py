@@ -17,6 +17,8 @@ lines matched by KNOWN_FAILURES for this mode are known failures: reported
 with their reason and not counted. Three more checks: the VM reached the
 runner and finished it; the kernel console has no WARNING/BUG/Oops/panic/
 stall; in fred mode, the guest saw the fred CPU flag (FRED is active).
+When the console check fails, the table is followed by the console from
+the first bad line on ("console| "), since CI keeps only what is printed.
 
 With --console-bad, only that console check, for the scripts that measure
 rather than test (bench.sh, ref-time.sh): prints the first bad line and
@@ -198,6 +200,16 @@ def console_bad(path):
         return next((ln.rstrip() for ln in f if CONSOLE_BAD.search(ln)), None)
 
 
+def console_excerpt(path, lines=60):
+    """The kernel's own account of the first failure: the console from the
+    first line console_bad() finds, at most LINES lines, so that a log that
+    only CI saw (CI keeps stdout, not console.log) can still be read."""
+    with open(path, errors="replace") as f:
+        text = f.read().splitlines()
+    first = next((i for i, ln in enumerate(text) if CONSOLE_BAD.search(ln)), None)
+    return [] if first is None else text[first:first + lines]
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--console-bad":
         bad = console_bad(sys.argv[2])
@@ -319,6 +331,8 @@ def main():
     with open(os.path.join(logdir, "summary"), "w") as f:
         for k, v in counts.items():
             f.write(f"{k} {v}\n")
+    for line in console_excerpt(os.path.join(logdir, "console.log")) if bad else []:
+        print("  console| " + line)
     print(f"{mode}: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
 
 

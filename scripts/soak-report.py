@@ -15,7 +15,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import console_bad  # noqa: E402  (one console rule for all runs)
+from report import console_bad, console_excerpt  # noqa: E402  (one console rule for all runs)
 
 TAP_NOT_OK = re.compile(r"^not ok \d+")
 FUZZ_TOTAL = re.compile(r"^# (\d+) iterations, (\d+) signals in ([\d.]+) s")
@@ -153,6 +153,8 @@ def main():
         print("  %-4s  %-16s %s" % (status, name, detail))
     for line in ps:
         print("  ps: " + line)
+    for line in console_excerpt(os.path.join(logdir, "console.log")) if bad else []:
+        print("  console| " + line)
     npass = sum(1 for r in rows if r[0] == "PASS")
     nfail = len(rows) - npass
     with open(os.path.join(logdir, "summary"), "w") as f:
