@@ -45,6 +45,7 @@
 #define X86_FLAGS_ARITH	0x8d5UL		/* OF SF ZF AF PF CF */
 #define X86_FLAGS_TF	0x100UL
 #define X86_FLAGS_DF	0x400UL
+#define X86_FLAGS_RF	0x10000UL
 #define X86_FLAGS_AC	0x40000UL
 
 /* Linux's user selectors, and the uc_flags of its 64-bit signal frames. */

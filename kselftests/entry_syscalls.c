@@ -223,6 +223,55 @@ static int in_child(void (*fn)(void))
 	return status;
 }
 
+#ifdef __x86_64__
+/*
+ * SYSENTER in 64-bit mode. AMD CPUs raise #UD; Intel CPUs execute it, and
+ * under FRED it arrives as a SYSENTER event from 64-bit code, which has no
+ * system call ABI: the kernel must raise #UD itself, with RIP at the
+ * SYSENTER, and run no system call. The child exits 0 on SIGILL there,
+ * 100 + the signal on another signal or place, 1 if SYSENTER returned.
+ */
+extern char sysenter64_insn[];
+
+static void sysenter64_handler(int sig, siginfo_t *si, void *ctx_void)
+{
+	ucontext_t *ctx = ctx_void;
+
+	_exit(sig == SIGILL &&
+	      ctx->uc_mcontext.gregs[REG_RIP] == (long)sysenter64_insn ? 0 : 100 + sig);
+}
+
+static void sysenter64_child(void)
+{
+	struct sigaction sa = { .sa_sigaction = sysenter64_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);
+	alarm(5);
+	asm volatile ("mov %0, %%eax\n\t"
+		      ".globl sysenter64_insn\n"
+		      "sysenter64_insn: sysenter"
+		      : : "i" (NR32_GETPID) : "memory", "rax", "rcx", "r11");
+	_exit(1);
+}
+
+static void test_sysenter64(void)
+{
+	const char *name = "FRED-only: SYSENTER in 64-bit mode is #UD at it";
+	int status;
+
+	if (!fred_active()) {
+		ksft_test_result_skip("%s: FRED is not in use\n", name);
+		return;
+	}
+	status = in_child(sysenter64_child);
+	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "%s (status %#x)\n", name, status);
+}
+#endif
+
 /* ptrace: the syscall-entry stop sees the number and all six arguments. */
 static const unsigned long ptrace_args[6] = {
 	0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666,
@@ -680,7 +729,7 @@ int main(void)
 {
 	ksft_print_header();
 #ifdef __x86_64__
-	ksft_set_plan(21);
+	ksft_set_plan(22);
 	test_regs(fred_active() ? "SYSCALL getpid: RAX, rest kept (FRED: RCX, R11 too)" :
 		  "SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
 		  t_syscall, SYS_getpid, getpid(), true, 2);
@@ -689,6 +738,7 @@ int main(void)
 	test_regs("INT $0x80 from 64-bit code: getpid, rest kept", t_int80, NR32_GETPID,
 		  getpid(), false, 0);
 	test_vsyscall();
+	test_sysenter64();
 #else
 	ksft_set_plan(20);
 	test_regs("INT $0x80 getpid: EAX, rest kept", t_int80, NR32_GETPID, getpid(), false, 0);
