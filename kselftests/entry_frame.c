@@ -646,6 +646,9 @@ static void sw_record(int sig, ucontext_t *uc)
 		}
 		if (sw_kind == SW_SS && ss != (sw_val | 3))
 			sw_fail("UD2 reached with ss", ss);
+		/* IRET and ERETU refuse a null SS for ring 3: #GP, SIGSEGV */
+		if (sw_kind == SW_SS && !(sw_val & 0xfffc))
+			sw_fail("UD2 reached with a null ss", ss);
 		if (sw_kind == SW_SP && sp != sw_val)
 			sw_fail("UD2 reached with sp", sp);
 		break;

@@ -104,9 +104,12 @@ static void test_regs(const char *name, void (*target)(void), unsigned long nr,
 /*
  * SYSENTER and SYSCALL from 32-bit code, each entered the way the vDSO
  * does (ECX, EDX, EBP pushed; EBP = ESP or ECX): the kernel returns to the
- * vDSO's landing pad, which pops them and returns here. A CPU that lacks
- * the instruction in compatibility mode raises #UD: the SIGILL handler
- * resumes at the same pops (offset 7) and the case is skipped.
+ * vDSO's landing pad, which pops them and returns here. Which of the two
+ * a CPU runs in compatibility mode is the vendor's architecture: Intel's
+ * SDM makes SYSCALL #UD outside 64-bit mode, AMD's APM makes SYSENTER #UD
+ * in long mode. There the case asserts the #UD (the SIGILL handler
+ * resumes at the same pops, offset 7); on another vendor's CPU a #UD
+ * skips it.
  */
 #define FAST_ENTRY(insn) "push %ecx\n\tpush %edx\n\tpush %ebp\n\t" insn \
 	"\n\tpop %ebp\n\tpop %edx\n\tpop %ecx"
@@ -124,11 +127,23 @@ static void sigill_handler(int sig, siginfo_t *si, void *ctx_void)
 	ctx->uc_mcontext.gregs[REG_IP] = ud_resume;
 }
 
-static void test_fast_entry(const char *name, void (*target)(void))
+/* The CPU's vendor string is one of @vendors ("A|B"). */
+static bool vendor_is(const char *vendors, char *v)
 {
-	unsigned int max, v[3];
+	unsigned int max, r[3];
+
+	__get_cpuid(0, &max, &r[0], &r[2], &r[1]);
+	memcpy(v, r, 12);
+	v[12] = 0;
+	return strstr(vendors, v);
+}
+
+static void test_fast_entry(const char *name, void (*target)(void), const char *ud_vendors)
+{
 	struct sigaction sa = { .sa_sigaction = sigill_handler, .sa_flags = SA_SIGINFO }, old;
 	struct uregs in, out, want;
+	char v[13], full[80];
+	bool ud;
 
 	uregs_fill(&in, 9);
 	in.gpr[GPR_AX] = NR32_GETPID;
@@ -137,16 +152,26 @@ static void test_fast_entry(const char *name, void (*target)(void))
 	sigaction(SIGILL, &sa, &old);
 	harness(&in, &out, target);
 	sigaction(SIGILL, &old, NULL);
-	if (got_sigill) {
-		__get_cpuid(0, &max, &v[0], &v[2], &v[1]);
-		ksft_test_result_skip("%s: #UD in compatibility mode on this CPU (%.12s)\n",
-				      name, (char *)v);
+	ud = vendor_is(ud_vendors, v);
+	if (ud) {
+		if (got_sigill)
+			ksft_test_result_pass("%s: #UD in compatibility mode, as on every %s CPU\n",
+					      name, v);
+		else
+			ksft_test_result_fail("%s: ran (EAX %#lx) where a %s CPU raises #UD\n",
+					      name, (unsigned long)out.gpr[GPR_AX], v);
 		return;
 	}
+	if (got_sigill) {
+		ksft_test_result_skip("%s: #UD in compatibility mode on this CPU (%s)\n",
+				      name, v);
+		return;
+	}
+	snprintf(full, sizeof(full), "%s: getpid, rest kept", name);
 	want = in;
 	want.gpr[GPR_AX] = getpid();
-	if (check_regs(name, &in, &out, &want))
-		ksft_test_result_pass("%s\n", name);
+	if (check_regs(full, &in, &out, &want))
+		ksft_test_result_pass("%s\n", full);
 }
 
 static void test_vdso(void)
@@ -639,8 +664,11 @@ static void test_bad_frame(void)
 /*
  * sigreturn into 32-bit code on a 16-bit stack segment from the LDT: the
  * code executes INT3 at once, and the SIGTRAP frame shows the SP the CPU
- * had. IRET restores only SP[15:0] for a 16-bit SS; espfix64 puts back
- * SP[31:16], and bits 63:32 are lost. FRED's ERETU restores all 64 bits.
+ * had. IRET restores only SP[15:0] for a 16-bit SS and espfix64 puts back
+ * SP[31:16]; FRED's ERETU restores ESP itself. Bits 63:32 are another
+ * matter: the SDM leaves the upper halves of the registers undefined
+ * after a switch to a 32-bit mode, so CPUs and emulators differ (Bochs'
+ * FRED model clears them), and only ESP is checked.
  */
 #define LDT_DATA16	1
 #define SEL_DATA16	((LDT_DATA16 << 3) | 4 | 3)
@@ -699,9 +727,6 @@ static void test_ss16(void)
 
 	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)) || sigaltstack(&ss, NULL)) {
 		ksft_test_result_skip("16-bit SS: no LDT (%s)\n", strerror(errno));
-#ifdef __x86_64__
-		ksft_test_result_skip("FRED-only: 16-bit SS: no LDT\n");
-#endif
 		return;
 	}
 	sigaction(SIGUSR1, &go, &old_go);
@@ -715,13 +740,8 @@ static void test_ss16(void)
 	ksft_test_result(ss16_trapped && (uint32_t)ss16_sp == (uint32_t)SS16_SP,
 			 "16-bit SS from the LDT: ESP whole after return (%#lx)\n", ss16_sp);
 #ifdef __x86_64__
-	if (!fred_active())
-		ksft_test_result_skip("FRED-only: full RSP after a 16-bit-SS return: %s\n",
-				      "FRED is not active");
-	else
-		ksft_test_result(ss16_trapped && ss16_sp == SS16_SP,
-				 "FRED-only: full 64-bit RSP after a 16-bit-SS return (%#lx)\n",
-				 ss16_sp);
+	ksft_print_msg("16-bit SS: RSP[63:32] after the return %#lx (undefined: not checked)\n",
+		       ss16_sp >> 32);
 #endif
 }
 
@@ -729,7 +749,7 @@ int main(void)
 {
 	ksft_print_header();
 #ifdef __x86_64__
-	ksft_set_plan(22);
+	ksft_set_plan(21);
 	test_regs(fred_active() ? "SYSCALL getpid: RAX, rest kept (FRED: RCX, R11 too)" :
 		  "SYSCALL getpid: RAX, RCX = next IP, R11 = RFLAGS, rest kept",
 		  t_syscall, SYS_getpid, getpid(), true, 2);
@@ -745,8 +765,10 @@ int main(void)
 	test_regs("INT $0x80 bad number gives -38", t_int80, NR_BAD, BAD_NR_RET, false, 0);
 	test_regs("INT $0x80 number -1 gives -38", t_int80, -1UL, BAD_NR_RET, false, 0);
 	test_vdso();
-	test_fast_entry("SYSENTER from 32-bit code: getpid, rest kept", t_sysenter);
-	test_fast_entry("SYSCALL from 32-bit code: getpid, rest kept", t_syscall32);
+	test_fast_entry("SYSENTER from 32-bit code", t_sysenter,
+			"AuthenticAMD|HygonGenuine");
+	test_fast_entry("SYSCALL from 32-bit code", t_syscall32,
+			"GenuineIntel");
 #endif
 	test_ptrace();
 	test_seccomp();
