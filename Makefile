@@ -1,9 +1,12 @@
 # FRED for Linux 6.1 LTS: the one entry point. See README.md.
 #
-#   make run       build the patched kernel and the tests, boot in QEMU, test
+#   make run [MODE=idt|fred|fred-amd]  build the patched kernel and the tests,
+#                  boot in QEMU, test
 #   make test      what CI runs: make check + make run, IDT and FRED mode
 #   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
 #                  FRED (and 6.12), instruction-counted in QEMU: one table
+#   make mitigations  the suite in IDT and FRED mode on an Intel CPU model that
+#                  6.1 treats as affected: its mitigations, side by side
 #   make soak [MODES="idt fred"] [SECS=600] [SEED=1]  trinity, stress-ng, our
 #                  exception fuzzer and an NMI storm at once in the VM, per
 #                  mode; fails on WARN/BUG/oops, a hang, a lost task
@@ -34,7 +37,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
-	check-docs check-each bench deps-bench soak \
+	check-docs check-each bench deps-bench soak mitigations \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
@@ -76,6 +79,9 @@ bench:
 
 soak:
 	@$(S)/soak.sh
+
+mitigations:
+	@$(S)/mitigations.sh
 
 check-series:
 	@$(S)/check-series.sh

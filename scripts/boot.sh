@@ -2,7 +2,8 @@
 # Boot the kernel with the test initramfs in QEMU TCG and wait for the
 # guest runner (scripts/guest-init) to finish.
 #   boot.sh MODE BZIMAGE INITRAMFS LOGDIR
-# MODE is idt (Debian's QEMU) or fred (ours, with a FRED CPU). Writes
+# MODE is idt (Debian's QEMU), fred (ours, its Intel FRED CPU) or
+# fred-amd (ours, an AMD-vendored CPU with FRED). Writes
 # LOGDIR/console.log (ttyS0, the kernel) and LOGDIR/results.log (ttyS1,
 # the tests), and LOGDIR/timing: seconds from QEMU's start to the test
 # runner's start ("boot", to 0.2 s) and to QEMU's exit ("total", to 0.5 s),
@@ -25,20 +26,26 @@ idt)
 	cpu=${QEMU_CPU:-max,-smap}
 	cmdline_mode=""
 	;;
-fred)
+fred|fred-amd)
 	qemu=${QEMU_FRED:-$BUILD/qemu/bin/qemu-system-x86_64}
 	[ -x "$qemu" ] || die "no FRED-capable QEMU at $qemu ('make qemu')"
-	# FRED CPUs are Intel's: the vendor string makes the kernel take its
-	# Intel paths (no AMD SYSRET-SS reload in __switch_to(), which hides
-	# SS mistakes). They are not affected by Meltdown (RDCL_NO), which
-	# QEMU 7.2 TCG cannot say (no IA32_ARCH_CAPABILITIES), so pti=off
-	# does: with PTI, the series turns FRED off. preempt=full: tasks are
-	# preempted in kernel-mode events, whose ERETS then runs on whichever
-	# CPU they resume on.
-	cpu=${QEMU_CPU:-max,-smap,+fred,+lkgs,+wrmsrns,vendor=GenuineIntel}
-	cmdline_mode=${FRED_CMDLINE:-fred=on pti=off preempt=full}
+	if [ "$mode" = fred ]; then
+		# FRED CPUs are Intel's: our QEMU's model of one (qemu/), which
+		# also says it is not affected by Meltdown (RDCL_NO), so the
+		# kernel leaves PTI off (with PTI, the series turns FRED off).
+		cpu=${QEMU_CPU:-WildcatLake}
+	else
+		# The AMD-vendored "max" CPU with FRED added: no such CPU
+		# exists, but it takes the AMD paths (32-bit system calls by
+		# SYSCALL, the AMD SYSRET-SS reload) that the Intel model
+		# never enters.
+		cpu=${QEMU_CPU:-max,-smap,+fred,+lkgs,+wrmsrns}
+	fi
+	# preempt=full: tasks are preempted in kernel-mode events, whose
+	# ERETS then runs on whichever CPU they resume on.
+	cmdline_mode=${FRED_CMDLINE:-fred=on preempt=full}
 	;;
-*) die "unknown mode '$mode' (idt or fred)" ;;
+*) die "unknown mode '$mode' (idt, fred or fred-amd)" ;;
 esac
 need "$qemu"
 [ -f "$kernel" ] || die "no kernel image at $kernel"

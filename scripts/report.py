@@ -52,7 +52,8 @@ def load_known(path, mode):
             if len(parts) != 4 or parts[0] not in ("idt", "fred", "any"):
                 sys.exit(f"{path}:{n}: want 'MODE | TEST | FAILURE | REASON'")
             m, test, regex, reason = parts
-            if m in (mode, "any"):
+            # "fred" covers every FRED mode (fred, fred-amd)
+            if m in (mode, "any") or (m == "fred" and mode.startswith("fred")):
                 known[test] = (re.compile(regex), reason)
     return known
 
@@ -97,6 +98,15 @@ def parse_results(path):
     if cur is not None:
         results[cur] = (None, None, lines)
     return header, results, done, fred_flag
+
+
+def cpu_line(path):
+    """The guest's CPU as guest-init wrote it, or None."""
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("@@FRED61 CPU "):
+                return line[len("@@FRED61 CPU "):].strip()
+    return None
 
 
 def skip_reason(lines):
@@ -260,7 +270,7 @@ def main():
         counts["passed"] += 1
 
     # A FRED-mode run that fell back to IDT is no FRED result.
-    if mode == "fred" and header is not None:
+    if mode.startswith("fred") and header is not None:
         if fred_flag:
             rows.append(("kernel/fred-active", "PASS", None, "fred in /proc/cpuinfo"))
             counts["passed"] += 1
@@ -299,6 +309,9 @@ def main():
 
     width = max(len(r[0]) for r in rows) + 2
     print(f"== {mode} mode: {header or '(runner never started)'}")
+    cpu = cpu_line(os.path.join(logdir, "results.log"))
+    if cpu:
+        print(f"== CPU: {cpu}")
     print(f"{'TEST':<{width}}{'RESULT':<8}{'TIME':>6}  NOTE")
     for test, status, secs, note in rows:
         t = f"{secs}s" if secs is not None else "-"

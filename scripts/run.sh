@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # make run: tree, kernel, tests, initramfs, boot in QEMU, report.
-#   MODE=idt|fred (default idt)
+#   MODE=idt|fred|fred-amd (default idt)
 # Logs go to build/logs/<mode>/ (the previous run's to <mode>.prev/).
 . "$(dirname "$0")/lib.sh"
 
 MODE=${MODE:-idt}
+case $MODE in
+idt|fred|fred-amd) ;;
+*) die "unknown MODE '$MODE' (idt, fred or fred-amd)" ;;
+esac
 t0=$SECONDS
 "$TOP/scripts/tree.sh"
 kernel=$("$TOP/scripts/build-kernel.sh")
-[ "$MODE" != fred ] || "$TOP/scripts/qemu-build.sh" >/dev/null
+[ "$MODE" = idt ] || "$TOP/scripts/qemu-build.sh" >/dev/null
 "$TOP/scripts/build-tests.sh"
 initrd=$("$TOP/scripts/initramfs.sh")
 say "prepared in $((SECONDS - t0)) s"

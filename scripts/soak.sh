@@ -32,7 +32,7 @@ for seed in "${seeds[@]}"; do
 	[[ "$seed" =~ ^[0-9]+$ ]] || die "a seed must be a number, not '$seed' (SEED/SEEDS)"
 done
 for m in $MODES; do
-	case $m in idt|fred) ;; *) die "unknown mode '$m' in MODES (idt, fred)" ;; esac
+	case $m in idt|fred|fred-amd) ;; *) die "unknown mode '$m' in MODES (idt, fred, fred-amd)" ;; esac
 done
 
 t0=$SECONDS
