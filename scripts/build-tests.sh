@@ -35,6 +35,22 @@ rm -rf "$T/kernel"
 mkdir -p "$T/kernel"
 install -m 755 "$TOP/scripts/guest-s3" "$T/kernel/suspend_resume"
 echo kernel/suspend_resume > "$T/list"
+# Then a check of the CPU model (qemu/tests/cpl0-compat): a module built
+# against this kernel, out of tree, and the script that loads it.
+if grep -q '^CONFIG_MODULES=y' "$KOUT/.config"; then
+	say "building qemu/tests/cpl0-compat (a module)"
+	mod=$T/modules/cpl0-compat
+	rm -rf "$mod"
+	mkdir -p "$mod"
+	cp "$TOP"/qemu/tests/cpl0-compat/* "$mod/"
+	log=$LOGS/tests-build-cpl0-compat.log
+	make -C "$KTREE" O="$KOUT" M="$mod" modules > "$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; die "building qemu/tests/cpl0-compat failed"; }
+	! grep -i 'warning' "$log" >&2 || die "qemu/tests/cpl0-compat builds with warnings (above)"
+	install -m 644 "$mod/cpl0_compat.ko" "$T/kernel/cpl0_compat.ko"
+	install -m 755 "$mod/cpl0_compat.sh" "$T/kernel/cpl0_compat"
+	echo kernel/cpl0_compat >> "$T/list"
+fi
 find "$T/x86" -maxdepth 1 -type f -perm -u+x -printf "x86/%P\n" | sort >> "$T/list"
 [ -s "$T/list" ] || die "no test binaries were built"
 say "$(wc -l < "$T/list") test programs"
