@@ -2,11 +2,17 @@
 #
 #   make run [MODE=idt|fred|fred-amd]  build the patched kernel and the tests,
 #                  boot in QEMU, test
+#   make run PLATFORM=bochs BOCHS=/path/to/bochs [MODE=idt|fred]  the same on
+#                  Bochs' wildcat_lake CPU (README: building Bochs)
 #   make test      what CI runs: make check + make run, IDT and FRED mode
 #   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
 #                  FRED (and 6.12), instruction-counted in QEMU: one table
 #   make mitigations  the suite in IDT and FRED mode on an Intel CPU model that
 #                  6.1 treats as affected: its mitigations, side by side
+#   make debug [MODE=fred] [SECS=120]  the suite and a short soak on a debug
+#                  kernel: lockdep (PROVE_LOCKING, PROVE_RCU), KASAN, ...
+#   make distro    Debian's amd64 configuration with FRED, built and booted
+#                  with fred=on, the suite run on it (not in make test)
 #   make soak [MODES="idt fred"] [SECS=600] [SEED=1]  trinity, stress-ng, our
 #                  exception fuzzer and an NMI storm at once in the VM, per
 #                  mode; fails on WARN/BUG/oops, a hang, a lost task
@@ -37,7 +43,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
-	check-docs check-each bench deps-bench soak mitigations \
+	check-docs check-each bench deps-bench soak mitigations debug distro \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
 
@@ -82,6 +88,12 @@ soak:
 
 mitigations:
 	@$(S)/mitigations.sh
+
+distro:
+	@$(S)/distro.sh
+
+debug:
+	@MODE=$(if $(filter file default,$(origin MODE)),fred,$(MODE)) $(S)/debug.sh
 
 check-series:
 	@$(S)/check-series.sh

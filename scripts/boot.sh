@@ -3,7 +3,10 @@
 # guest runner (scripts/guest-init) to finish.
 #   boot.sh MODE BZIMAGE INITRAMFS LOGDIR
 # MODE is idt (Debian's QEMU), fred (ours, its Intel FRED CPU) or
-# fred-amd (ours, an AMD-vendored CPU with FRED). Writes
+# fred-amd (ours, an AMD-vendored CPU with FRED). With PLATFORM=bochs the
+# machine is Bochs instead (BOCHS: the path of a bochs binary built as the
+# README says, with bochs/'s patches): its wildcat_lake CPU, one CPU, for
+# idt and fred (scripts/bochs-prep.sh), with longer time limits. Writes
 # LOGDIR/console.log (ttyS0, the kernel) and LOGDIR/results.log (ttyS1,
 # the tests), and LOGDIR/timing: seconds from QEMU's start to the test
 # runner's start ("boot", to 0.2 s) and to QEMU's exit ("total", to 0.5 s),
@@ -20,6 +23,19 @@ MEM=${MEM:-2G}
 # More QEMU options, split at spaces (make bench adds -icount).
 read -r -a qemu_extra <<< "${QEMU_EXTRA_ARGS:-}"
 
+PLATFORM=${PLATFORM:-qemu}
+case $PLATFORM in
+qemu) ;;
+bochs)
+	[ -n "${BOCHS:-}" ] || die "PLATFORM=bochs needs BOCHS=/path/to/bochs (see the README)"
+	[ -x "$BOCHS" ] || die "BOCHS=$BOCHS is not an executable"
+	case $mode in idt|fred) ;; *) die "mode '$mode' does not run on Bochs (idt or fred)" ;; esac
+	# Bochs runs some 20 times slower than QEMU TCG here.
+	BOOT_TIMEOUT=${BOCHS_BOOT_TIMEOUT:-900} STALL_TIMEOUT=${BOCHS_STALL_TIMEOUT:-1800}
+	;;
+*) die "unknown PLATFORM '$PLATFORM' (qemu or bochs)" ;;
+esac
+
 case $mode in
 idt)
 	qemu=${QEMU:-qemu-system-x86_64}
@@ -28,7 +44,7 @@ idt)
 	;;
 fred|fred-amd)
 	qemu=${QEMU_FRED:-$BUILD/qemu/bin/qemu-system-x86_64}
-	[ -x "$qemu" ] || die "no FRED-capable QEMU at $qemu ('make qemu')"
+	[ "$PLATFORM" = bochs ] || [ -x "$qemu" ] || die "no FRED-capable QEMU at $qemu ('make qemu')"
 	if [ "$mode" = fred ]; then
 		# FRED CPUs are Intel's: our QEMU's model of one (qemu/), which
 		# also says it is not affected by Meltdown (RDCL_NO), so the
@@ -47,7 +63,7 @@ fred|fred-amd)
 	;;
 *) die "unknown mode '$mode' (idt, fred or fred-amd)" ;;
 esac
-need "$qemu"
+[ "$PLATFORM" = bochs ] || need "$qemu"
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 
@@ -56,15 +72,21 @@ console=$logdir/console.log results=$logdir/results.log
 : > "$console"
 : > "$results"
 cmdline="console=ttyS0,115200 rdinit=/init panic=-1 $cmdline_mode ${KERNEL_CMDLINE:-}"
-echo "$qemu -cpu $cpu -smp $SMP -m $MEM ${qemu_extra[*]} -append '$cmdline'" > "$logdir/qemu.cmd"
-
-say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
-"$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-	-global PIIX4_PM.disable_s3=0 \
-	-display none -monitor none -no-reboot "${qemu_extra[@]}" \
-	-serial "file:$console" -serial "file:$results" \
-	> "$logdir/qemu.log" 2>&1 &
+if [ "$PLATFORM" = bochs ]; then
+	bochsrc=$("$TOP/scripts/bochs-prep.sh" "$kernel" "$initrd" "$logdir" "$cmdline")
+	echo "$BOCHS -q -f $bochsrc ($cmdline)" > "$logdir/bochs.cmd"
+	say "booting ($mode mode, Bochs $BOCHS, wildcat_lake, ${BOCHS_CPUS:-1} CPU)"
+	"$BOCHS" -q -f "$bochsrc" > "$logdir/bochs.log" 2>&1 < /dev/null &
+else
+	echo "$qemu -cpu $cpu -smp $SMP -m $MEM ${qemu_extra[*]} -append '$cmdline'" > "$logdir/qemu.cmd"
+	say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
+	"$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+		-global PIIX4_PM.disable_s3=0 \
+		-display none -monitor none -no-reboot "${qemu_extra[@]}" \
+		-serial "file:$console" -serial "file:$results" \
+		> "$logdir/qemu.log" 2>&1 &
+fi
 qpid=$!
 t_launch=$(date +%s.%N)
 
@@ -78,6 +100,12 @@ trap stop_qemu EXIT
 
 start=$SECONDS last_size=0 last_change=$SECONDS started=0
 while kill -0 "$qpid" 2>/dev/null; do
+	# Bochs has no -no-reboot: a panicked kernel would boot again.
+	if [ "$PLATFORM" = bochs ] && grep -q 'Kernel panic - not syncing' "$console"; then
+		sleep 2
+		stop_qemu
+		break
+	fi
 	if [ $started = 0 ]; then
 		sleep 0.2
 		if grep -q '^@@FRED61 START' "$results"; then
@@ -113,7 +141,7 @@ if ! grep -q '^@@FRED61 START' "$results"; then
 	if grep -q 'Kernel panic' "$console"; then
 		die "kernel panicked before the test runner started ($mode mode): $(grep -m1 'Kernel panic' "$console")"
 	fi
-	die "VM exited before the test runner started ($mode mode); see $logdir/qemu.log"
+	die "VM exited before the test runner started ($mode mode); see $logdir/$PLATFORM.log"
 fi
 if ! grep -q '^@@FRED61 DONE' "$results"; then
 	last_console

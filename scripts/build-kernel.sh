@@ -3,7 +3,9 @@
 # build/linux into build/kbuild, through ccache. Prints the bzImage path.
 # FRED61_KTREE, FRED61_KOUT, FRED61_LOGS (lib.sh) and FRED61_CONFIGS (the
 # fragments, space-separated paths) build another tree instead: the
-# reference kernel's (scripts/ref-kernel.sh).
+# reference kernel's (scripts/ref-kernel.sh). FRED61_BASECONFIG: a full
+# configuration to start from instead of x86_64_defconfig (make distro:
+# Debian's); FRED61_KTARGETS: what to build (default "bzImage modules").
 . "$(dirname "$0")/lib.sh"
 need make gcc ccache flex bison bc
 
@@ -29,10 +31,12 @@ if [ -n "${FRED61_CONFIGS:-}" ]; then
 else
 	mapfile -t frags < <(ls "$TOP"/configs/*.config)
 fi
-defconfig=$KTREE/arch/x86/configs/x86_64_defconfig
+defconfig=${FRED61_BASECONFIG:-$KTREE/arch/x86/configs/x86_64_defconfig}
+[ -f "$defconfig" ] || die "no base configuration at $defconfig"
+read -r -a targets <<< "${FRED61_KTARGETS:-bzImage modules}"
 cfg_sum=$(cat "$defconfig" "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != "$cfg_sum" ]; then
-	say "configuring: x86_64_defconfig + ${frags[*]##*/}"
+	say "configuring: ${defconfig##*/} + ${frags[*]##*/}"
 	(cd "$KTREE" && ./scripts/kconfig/merge_config.sh -m -O "$KOUT" "$defconfig" "${frags[@]}") \
 		> "$LOGS/merge_config.log" 2>&1 ||
 		{ tail -n 20 "$LOGS/merge_config.log" >&2; die "merge_config.sh failed"; }
@@ -63,7 +67,7 @@ if [ ! -f "$KOUT/.config" ] || [ "$(cat "$KOUT/.config.fred61" 2>/dev/null)" != 
 fi
 
 say "building the kernel ($what)"
-if ! "${kmake[@]}" bzImage modules > "$LOGS/kbuild.log" 2>&1; then
+if ! "${kmake[@]}" "${targets[@]}" > "$LOGS/kbuild.log" 2>&1; then
 	grep -E 'error|Error' "$LOGS/kbuild.log" | head -n 30 >&2 || true
 	tail -n 20 "$LOGS/kbuild.log" >&2
 	die "kernel build failed (full log: $LOGS/kbuild.log)"

@@ -4,6 +4,8 @@
 #   deps.sh          what make test, make check and make run need
 #   deps.sh bench    and what make bench needs on top (make deps-bench)
 #   deps.sh soak     and what make soak needs on top
+#   deps.sh bochs    and what building Bochs needs (README); running it
+#                    needs nothing more
 . "$(dirname "$0")/lib.sh"
 
 # package      why
@@ -40,7 +42,8 @@ case ${1:-} in
 '') ;;
 bench) pkgs+=(python3-matplotlib) ;;  # make bench: bench.png
 soak) pkgs+=(trinity stress-ng) ;;     # make soak: run in the VM as they are
-*) die "unknown package set '$1' (none, bench or soak)" ;;
+bochs) pkgs+=(g++) ;;                  # Bochs is C++
+*) die "unknown package set '$1' (none, bench, soak or bochs)" ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
