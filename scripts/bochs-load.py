@@ -11,6 +11,7 @@ the command line at 0x9e000; for 0x90000), OUTDIR/kernel.img (the
 protected-mode part; for 0x100000), OUTDIR/boot.img (the floppy) and
 prints the initramfs's load address.
 """
+import os
 import struct
 import sys
 
@@ -31,7 +32,7 @@ def main():
     kernel, initrd, out, cmdline, mem = sys.argv[1:]
     mem = int(mem) * MIB
     img = bytearray(open(kernel, "rb").read())
-    rd_size = len(open(initrd, "rb").read())
+    rd_size = os.path.getsize(initrd)
     if len(img) < 0x268 or img[0x202:0x206] != b"HdrS":
         die(f"{kernel} is not a bzImage (no HdrS header)")
     version, = struct.unpack_from("<H", img, 0x206)

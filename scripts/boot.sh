@@ -30,7 +30,8 @@ bochs)
 	[ -n "${BOCHS:-}" ] || die "PLATFORM=bochs needs BOCHS=/path/to/bochs (see the README)"
 	[ -x "$BOCHS" ] || die "BOCHS=$BOCHS is not an executable"
 	case $mode in idt|fred) ;; *) die "mode '$mode' does not run on Bochs (idt or fred)" ;; esac
-	# Bochs runs some 20 times slower than QEMU TCG here.
+	# One Bochs CPU runs the suite about as fast as QEMU's two; with
+	# BOCHS_CPUS=2 it runs them in turn, and the fuzzers take far longer.
 	BOOT_TIMEOUT=${BOCHS_BOOT_TIMEOUT:-900} STALL_TIMEOUT=${BOCHS_STALL_TIMEOUT:-1800}
 	;;
 *) die "unknown PLATFORM '$PLATFORM' (qemu or bochs)" ;;

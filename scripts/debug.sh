@@ -8,8 +8,9 @@
 # (default fred), then a soak of SECS seconds (seed 1) in the same mode.
 # A lockdep splat or a KASAN report fails the run as any WARNING/BUG does.
 # Logs: build/logs/debug/<mode>/ and build/logs/debug/soak-<mode>/.
-# Not in make test: the kernel alone takes longer to build than the rest
-# of CI (see Documentation/workflow.md for the measured times).
+# Not in make test: a KASAN and lockdep kernel is a second full kernel
+# build on top of CI's (the README, "The configurations distros build",
+# has what ran and how long it took).
 . "$(dirname "$0")/lib.sh"
 
 MODE=${MODE:-fred}
