@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The series checks, one table row each:
 #   - the whole series applies with git am onto a pristine v6.1.170, and
-#     with quilt push -a onto a fresh copy of it, to the same tree;
+#     with quilt push -a onto a fresh copy of it, to the same tree; the
+#     files' names sort in the series' order, so that "git am
+#     patches/*.patch" as typed applies it;
 #   - kselftests/ is what the series carries;
 #   - MAINTAINERS.snippet and the cover letter are what 'make export'
 #     makes of the series as it is;
@@ -21,7 +23,7 @@ mkdir -p "$out"
 mapfile -t files < <(series_files)
 
 echo "== series checks: ${#files[@]} patch(es) against $BASE_TAG"
-printf '%-80s%-6s %s\n' CHECK RESULT NOTE
+printf '%-88s %-6s %s\n' CHECK RESULT NOTE
 
 # git am onto a pristine base, in a scratch worktree of build/linux.
 wt=$BUILD/check-am
@@ -40,6 +42,17 @@ else
 		check_row "git am on $BASE_TAG" FAIL "patch $n ($(basename "${files[$((n - 1))]}")) does not apply: $(grep -m1 -E 'error|failed' "$out/git-am.log")"
 		git -C "$wt" am --abort >/dev/null 2>&1 || true
 	fi
+fi
+
+# What a maintainer types: "git am patches/*.patch". The shell's order of
+# the *.patch files must be the series' order, and the glob must hold
+# nothing else (the cover letter is not a *.patch file).
+glob=$(cd "$PATCHES" && printf '%s\n' *.patch)
+listed=$(printf '%s\n' "${files[@]##*/}")
+if [ "$glob" = "$listed" ]; then
+	check_row "git am patches/*.patch applies the series in order" PASS "the glob is patches/series"
+else
+	check_row "git am patches/*.patch applies the series in order" FAIL "the glob differs from patches/series: $(diff <(echo "$glob") <(echo "$listed") | grep -m1 '^[<>]')"
 fi
 
 # quilt push -a on a fresh copy of the base (git archive of the tag: the
