@@ -3,7 +3,7 @@
 #   make run [MODE=idt|fred|fred-amd]  build the patched kernel and the tests,
 #                  boot in QEMU, test
 #   make run PLATFORM=bochs BOCHS=/path/to/bochs [MODE=idt|fred]  the same on
-#                  Bochs' wildcat_lake CPU (README: building Bochs)
+#                  Bochs' wildcat_lake CPU (Documentation/platforms.md: building Bochs)
 #   make test      what CI runs: make check + make run, IDT and FRED mode
 #   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
 #                  FRED (and 6.12), instruction-counted in QEMU: one table
@@ -35,6 +35,8 @@
 #   make ref-compare  its runs side by side (ref-idt, ref-fred, 6.1's idt)
 #   make ref-time [TIMES=N]  its boot-to-tests time, IDT vs FRED mode, our QEMU
 #   make apply KERNEL=/path/to/linux   git am the series onto your tree
+#   make overlap   how much of each file the series adds is also in Linux
+#                  6.12 (Documentation/provenance.md)
 #   make clean     remove build outputs (never build/linux, build/qemu/src)
 #   make distclean remove build/ entirely, if build/linux, build/qemu/src hold no work
 
@@ -45,7 +47,8 @@ MODE ?= idt
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
 	check-docs check-each bench deps-bench soak mitigations debug distro \
 	sparse build-each export tests-patch apply clean distclean \
-	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time
+	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time \
+	overlap
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -81,7 +84,7 @@ check:
 	@$(S)/check.sh
 
 bench:
-	@$(S)/deps.sh bench && $(S)/bench.sh
+	@$(S)/bench.sh
 
 soak:
 	@$(S)/soak.sh
@@ -101,13 +104,16 @@ check-series:
 check-docs: tree
 	@$(S)/check-docs.sh
 
-check-each: tree
+check-each:
 	@$(S)/check-each.sh
 
-sparse: kernel
+overlap:
+	@$(S)/overlap.sh
+
+sparse:
 	@$(S)/sparse.sh
 
-build-each: kernel
+build-each:
 	@$(S)/build-each.sh $(BUILD_EACH_CONFIG)
 
 export:

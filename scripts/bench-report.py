@@ -64,6 +64,8 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: bench-report.py OUTDIR [PNG]")
     outdir = sys.argv[1]
+    if not os.path.isdir(outdir):
+        sys.exit(f"bench-report.py: no directory {outdir} (make bench writes it)")
     data, order, vulns = read_runs(outdir)
     if not order:
         sys.exit(f"bench-report.py: no entry_bench figures under {outdir}")
@@ -156,4 +158,7 @@ def plot(png, rows, ratios):
     fig.savefig(png, dpi=100, metadata={"Software": None})
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"bench-report.py: {e.filename or ''}: {e.strerror}")

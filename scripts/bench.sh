@@ -38,14 +38,24 @@
 # the one asked for, fails the bench. SCALE multiplies entry_bench's
 # iteration counts (0.1 for a quick look).
 . "$(dirname "$0")/lib.sh"
-need gcc git
 
 RUNS=${RUNS:-2}
 SCALE=${SCALE:-1}
 REF=${REF:-1}
 ICOUNT=${ICOUNT:-shift=0,sleep=off}
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
-[[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "SCALE must be a positive number, not '$SCALE'"
+check_int RUNS "$RUNS" 1
+if ! [[ $SCALE =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)$ ]] || ! awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }'; then
+	bad_value SCALE "$SCALE" "not a number above 0" "e.g. 1 (the default) or 0.1 for a quick look"
+fi
+check_choice REF "$REF" "unknown value (0 leaves the 6.12 kernel out)" 0 1
+# QEMU's -icount suboptions; a blank would split them into other options.
+icount_item='([0-9]+|auto|shift=([0-9]+|auto)|align=(on|off)|sleep=(on|off))'
+[[ $ICOUNT =~ ^$icount_item(,$icount_item)*$ ]] ||
+	bad_value ICOUNT "$ICOUNT" "not QEMU -icount suboptions" "e.g. shift=0,sleep=off (the default)"
+qemu_only bench
+check_boot_env
+"$TOP/scripts/deps.sh" bench
+need gcc git
 # Debian's Python, which python3-matplotlib is for (python3 on PATH may be
 # another one).
 py=/usr/bin/python3

@@ -30,6 +30,8 @@ def main():
     if len(sys.argv) != 6:
         die("usage: bochs-load.py BZIMAGE INITRAMFS OUTDIR CMDLINE MEM_MIB")
     kernel, initrd, out, cmdline, mem = sys.argv[1:]
+    if not mem.isdigit():
+        die(f"MEM_MIB must be a whole number, not '{mem}'")
     mem = int(mem) * MIB
     img = bytearray(open(kernel, "rb").read())
     rd_size = os.path.getsize(initrd)
@@ -90,4 +92,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        die(f"{e.filename or ''}: {e.strerror}")

@@ -15,11 +15,10 @@
 [ $# = 4 ] || die "usage: bochs-prep.sh BZIMAGE INITRAMFS LOGDIR CMDLINE"
 kernel=$1 initrd=$2 logdir=$3 cmdline=$4
 cpus=${BOCHS_CPUS:-1} mem=${BOCHS_MEM:-2048} ips=${BOCHS_IPS:-100000000}
-for v in "BOCHS_CPUS=$cpus" "BOCHS_MEM=$mem" "BOCHS_IPS=$ips"; do
-	[[ "${v#*=}" =~ ^[1-9][0-9]*$ ]] || die "${v%%=*} must be a positive number, not '${v#*=}'"
-done
-# Bochs' i440FX puts its PCI hole at 3 GiB.
-[ "$mem" -le 3072 ] || die "BOCHS_MEM=$mem: at most 3072 (Bochs' PCI hole)"
+check_int BOCHS_CPUS "$cpus" 1
+check_int BOCHS_IPS "$ips" 1
+# Bochs' i440FX puts its PCI hole at 3 GiB (lib.sh's check_boot_env too).
+check_int BOCHS_MEM "$mem" 1 3072
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 case $logdir$kernel$initrd in

@@ -4,9 +4,10 @@
 #   boot.sh MODE BZIMAGE INITRAMFS LOGDIR
 # MODE is idt (Debian's QEMU), fred (ours, its Intel FRED CPU) or
 # fred-amd (ours, an AMD-vendored CPU with FRED). With PLATFORM=bochs the
-# machine is Bochs instead (BOCHS: the path of a bochs binary built as the
-# README says, with bochs/'s patches): its wildcat_lake CPU, one CPU, for
-# idt and fred (scripts/bochs-prep.sh), with longer time limits. Writes
+# machine is Bochs instead (BOCHS: the path of a bochs binary built as
+# Documentation/platforms.md says, with bochs/'s patches): its
+# wildcat_lake CPU, one CPU, for idt and fred (scripts/bochs-prep.sh),
+# with longer time limits. Writes
 # LOGDIR/console.log (ttyS0, the kernel) and LOGDIR/results.log (ttyS1,
 # the tests), and LOGDIR/timing: seconds from QEMU's start to the test
 # runner's start ("boot", to 0.2 s) and to QEMU's exit ("total", to 0.5 s),
@@ -15,7 +16,9 @@
 # done.
 . "$(dirname "$0")/lib.sh"
 
+[ $# = 4 ] || die "usage: boot.sh MODE BZIMAGE INITRAMFS LOGDIR"
 mode=$1 kernel=$2 initrd=$3 logdir=$4
+check_boot_env
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}    # seconds to reach the test runner
 STALL_TIMEOUT=${STALL_TIMEOUT:-480}  # seconds without a new result line
 SMP=${SMP:-2}
@@ -27,14 +30,13 @@ PLATFORM=${PLATFORM:-qemu}
 case $PLATFORM in
 qemu) ;;
 bochs)
-	[ -n "${BOCHS:-}" ] || die "PLATFORM=bochs needs BOCHS=/path/to/bochs (see the README)"
-	[ -x "$BOCHS" ] || die "BOCHS=$BOCHS is not an executable"
-	case $mode in idt|fred) ;; *) die "mode '$mode' does not run on Bochs (idt or fred)" ;; esac
+	check_prog BOCHS "${BOCHS:-}" "the path of a bochs binary built as Documentation/platforms.md says"
+	check_choice MODE "$mode" "not a mode Bochs runs" idt fred
 	# One Bochs CPU runs the suite about as fast as QEMU's two; with
 	# BOCHS_CPUS=2 it runs them in turn, and the fuzzers take far longer.
 	BOOT_TIMEOUT=${BOCHS_BOOT_TIMEOUT:-900} STALL_TIMEOUT=${BOCHS_STALL_TIMEOUT:-1800}
 	;;
-*) die "unknown PLATFORM '$PLATFORM' (qemu or bochs)" ;;
+*) check_choice PLATFORM "$PLATFORM" "unknown platform" qemu bochs ;;
 esac
 
 case $mode in
@@ -62,7 +64,7 @@ fred|fred-amd)
 	# ERETS then runs on whichever CPU they resume on.
 	cmdline_mode=${FRED_CMDLINE:-fred=on preempt=full}
 	;;
-*) die "unknown mode '$mode' (idt, fred or fred-amd)" ;;
+*) check_choice MODE "$mode" "unknown mode" idt fred fred-amd ;;
 esac
 [ "$PLATFORM" = bochs ] || need "$qemu"
 [ -f "$kernel" ] || die "no kernel image at $kernel"
@@ -79,12 +81,15 @@ if [ "$PLATFORM" = bochs ]; then
 	say "booting ($mode mode, Bochs $BOCHS, wildcat_lake, ${BOCHS_CPUS:-1} CPU)"
 	"$BOCHS" -q -f "$bochsrc" > "$logdir/bochs.log" 2>&1 < /dev/null &
 else
+	# The monitor, for scripts/qemu-state.py when the VM seems hung (a
+	# short path: a unix socket's is at most 107 bytes).
+	mondir=$(mktemp -d "${TMPDIR:-/tmp}/fred61-mon.XXXXXX")
 	echo "$qemu -cpu $cpu -smp $SMP -m $MEM ${qemu_extra[*]} -append '$cmdline'" > "$logdir/qemu.cmd"
 	say "booting ($mode mode, $qemu, -cpu $cpu, $SMP vCPUs)"
 	"$qemu" -machine pc -accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 		-global PIIX4_PM.disable_s3=0 \
-		-display none -monitor none -no-reboot "${qemu_extra[@]}" \
+		-display none -monitor "unix:$mondir/sock,server=on,wait=off" -no-reboot "${qemu_extra[@]}" \
 		-serial "file:$console" -serial "file:$results" \
 		> "$logdir/qemu.log" 2>&1 &
 fi
@@ -96,7 +101,18 @@ last_console() {
 	tail -n 25 "$console" >&2
 	echo "----" >&2
 }
-stop_qemu() { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null || true; }
+# A VM that seems hung: what each vCPU and its local APIC hold, into
+# LOGDIR/qemu-state.txt, one line a vCPU on stderr.
+qemu_state() {
+	[ -n "${mondir:-}" ] && kill -0 "$qpid" 2>/dev/null || return 0
+	echo "---- QEMU's vCPUs (all of it in $logdir/qemu-state.txt) ----" >&2
+	python3 "$TOP/scripts/qemu-state.py" "$mondir/sock" "$SMP" "$logdir/qemu-state.txt" >&2 || true
+}
+stop_qemu() {
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null || true
+	[ -z "${mondir:-}" ] || rm -rf "$mondir"
+}
 trap stop_qemu EXIT
 
 start=$SECONDS last_size=0 last_change=$SECONDS started=0
@@ -116,6 +132,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 			say "kernel booted in $((SECONDS - start)) s; running tests"
 		elif [ $((SECONDS - start)) -ge "$BOOT_TIMEOUT" ]; then
 			last_console
+			qemu_state
 			die "kernel did not reach the test runner within $BOOT_TIMEOUT s ($mode mode)"
 		fi
 		continue
@@ -126,6 +143,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 		last_size=$size last_change=$SECONDS
 	elif [ $((SECONDS - last_change)) -ge "$STALL_TIMEOUT" ]; then
 		last_console
+		qemu_state
 		die "VM stalled: no test output for $STALL_TIMEOUT s (last: $(grep '^@@FRED61' "$results" | tail -n 1))"
 	fi
 done

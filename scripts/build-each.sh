@@ -10,16 +10,26 @@
 # CONFIG_X86_FRED=n); an option a commit does not define yet is dropped
 # by olddefconfig, as it should be. BUILD_EACH_FROM=N starts at the
 # series' N-th commit (1-based), e.g. to go on after a fix to patch N.
-# Logs: build/logs/each/.
+# Runs make tree and make kernel first. Logs: build/logs/each/.
 . "$(dirname "$0")/lib.sh"
+
+from=${BUILD_EACH_FROM:-1}
+check_int BUILD_EACH_FROM "$from" 1
+for opt in "$@"; do
+	[[ $opt =~ ^CONFIG_[A-Za-z0-9_]+=[yn]$ ]] ||
+		bad_value BUILD_EACH_CONFIG "$*" "'$opt' is not CONFIG_FOO=y or =n" "e.g. BUILD_EACH_CONFIG=CONFIG_X86_FRED=n"
+done
 need make gcc git
 
-[ -f "$KOUT/.config" ] || die "kernel not configured; run 'make kernel' first"
+# The commits to build, then the test kernel's configuration (make kernel).
+"$TOP/scripts/tree.sh"
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse "$BASE_TAG..HEAD")
+[ ${#commits[@]} -gt 0 ] || die "the series is empty"
+check_int BUILD_EACH_FROM "$from" 1 ${#commits[@]}
+"$TOP/scripts/build-kernel.sh" > /dev/null
 W=$BUILD/each
 out=$LOGS/each
 mkdir -p "$out" "$W"
-mapfile -t commits < <(git -C "$TREE" rev-list --reverse "$BASE_TAG..HEAD")
-[ ${#commits[@]} -gt 0 ] || die "the series is empty"
 
 if [ ! -d "$W/linux" ]; then
 	git -C "$TREE" worktree add -q --detach "$W/linux" "$BASE_TAG" || die "git worktree add failed"
@@ -28,9 +38,6 @@ fi
 	die "$W/linux has local changes; it is a scratch worktree: remove it with 'git -C build/linux worktree remove --force build/each/linux'"
 
 export KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=fred61 KBUILD_BUILD_HOST=fred61
-from=${BUILD_EACH_FROM:-1}
-[[ $from =~ ^[1-9][0-9]*$ ]] && [ "$from" -le ${#commits[@]} ] ||
-	die "BUILD_EACH_FROM=$from: the series has commits 1..${#commits[@]}"
 failed=0 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))

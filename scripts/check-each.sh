@@ -20,9 +20,23 @@
 # (build/check/linux); objects go to build/check/{y,n}. Logs and one row
 # per check: build/logs/check/. Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
-need make gcc git sparse ccache perl
+check_each_env
+need make gcc git sparse ccache perl objdump nm
+# The patches, as 'git am' applies them below.
+mapfile -t files < <(series_files)
+[ ${#files[@]} -gt 0 ] || die "the series is empty"
+# CHECK_BUILD=full (the default): every patch is built whole, bzImage and
+# modules, linked, objtool and modpost run. CHECK_BUILD=touched (what make
+# test uses: a cold full run does not fit CI's time): every patch compiles
+# only the .c and .S files it touches, and the series' tip is built whole.
+BMODE=${CHECK_BUILD:-full}
+# CHECK_FROM=N / CHECK_TO=M: check only patches N..M (all are applied).
+FROM=${CHECK_FROM:-1} TO=${CHECK_TO:-${#files[@]}}
+check_int CHECK_FROM "$FROM" 1 "${#files[@]}"
+check_int CHECK_TO "$TO" "$FROM" "${#files[@]}"
 
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make tree'"
+# build/linux only lends the worktree its repository and the base tag.
+[ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh"
 export GIT_COMMITTER_NAME=$TREE_COMMITTER_NAME GIT_COMMITTER_EMAIL=$TREE_COMMITTER_EMAIL
 export KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=fred61 KBUILD_BUILD_HOST=fred61
 C=$BUILD/check
@@ -39,8 +53,6 @@ CHECK_ROWS=$out/rows
 
 # The commits: a fresh 'git am' of the series onto the base. The worktree
 # is scratch: it is reset every run.
-mapfile -t files < <(series_files)
-[ ${#files[@]} -gt 0 ] || die "the series is empty"
 # A worktree has a .git file; anything else at $W is a leftover of an
 # interrupted run (and git -C would find the project's own repository).
 if [ ! -f "$W/.git" ]; then
@@ -58,16 +70,6 @@ if ! git -C "$W" am -q --committer-date-is-author-date "${files[@]}" > "$out/git
 fi
 mapfile -t commits < <(git -C "$W" rev-list --reverse "$BASE_TAG..HEAD")
 N=${#commits[@]}
-# CHECK_BUILD=full (the default): every patch is built whole, bzImage and
-# modules, linked, objtool and modpost run. CHECK_BUILD=touched (what make
-# test uses: a cold full run does not fit CI's time): every patch compiles
-# only the .c and .S files it touches, and the series' tip is built whole.
-BMODE=${CHECK_BUILD:-full}
-case $BMODE in full|touched) ;; *) die "CHECK_BUILD=$BMODE: full or touched" ;; esac
-# CHECK_FROM=N / CHECK_TO=M: check only patches N..M (all are applied).
-FROM=${CHECK_FROM:-1} TO=${CHECK_TO:-$N}
-[ "$FROM" -ge 1 ] && [ "$TO" -le "$N" ] && [ "$FROM" -le "$TO" ] ||
-	die "CHECK_FROM=$FROM CHECK_TO=$TO: the series has patches 1..$N"
 name() { basename "${files[$(($1 - 1))]}"; }
 
 # The configuration, made once from the tip's Kconfig: tinyconfig plus the
@@ -348,6 +350,31 @@ if [ "$TO" != skip ]; then
 			"$(wc -l < "$C/symvers-base.$key") exports; new: ${added:-none}"
 	fi
 	echo "   FRED=y changes $(wc -l < "$out/abi-fred-y.txt") CRC(s) of $BASE_TAG's exports: ${out#"$TOP"/}/abi-fred-y.txt"
+fi
+
+# Kernel IBT at the tip: the FRED entry points start without ENDBR.
+# FRED event delivery ends the IBT tracker's wait rather than starting
+# one, so an ENDBR there is needed by nothing and would let an indirect
+# CALL or JMP land on the kernel's entry points.
+if [ "$TO" != skip ]; then
+	row="kernel IBT: no ENDBR at the FRED entry points (FRED=y)"
+	if ! grep -qx 'CONFIG_X86_KERNEL_IBT=y' "$C/y/.config"; then
+		check_row "$row" FAIL "the fast configuration has no CONFIG_X86_KERNEL_IBT=y"
+	else
+		bad=() seen=0
+		while read -r addr _ sym; do
+			seen=$((seen + 1))
+			objdump -d --start-address="0x$addr" --stop-address="$(printf '0x%x' $((0x$addr + 4)))" \
+				"$C/y/vmlinux" | grep -q 'endbr64' && bad+=("$sym")
+		done < <(nm "$C/y/vmlinux" | awk '$3 == "asm_fred_entrypoint_user" || $3 == "asm_fred_entrypoint_kernel"')
+		if [ "$seen" != 2 ]; then
+			check_row "$row" FAIL "found $seen of the two entry point symbols in vmlinux"
+		elif [ ${#bad[@]} -gt 0 ]; then
+			check_row "$row" FAIL "starts with endbr64: ${bad[*]}"
+		else
+			check_row "$row" PASS "asm_fred_entrypoint_user, asm_fred_entrypoint_kernel"
+		fi
+	fi
 fi
 
 check_summary "$out" per-patch "$((SECONDS - t_all)) s; logs: ${out#"$TOP"/}/"

@@ -6,6 +6,7 @@
 # its wall time and one line "N passed, N failed"; exits non-zero on any
 # failure.
 . "$(dirname "$0")/lib.sh"
+check_each_env
 
 t0=$SECONDS
 # The checks apply patches/ in worktrees of their own; build/linux only

@@ -67,7 +67,7 @@ def load_cases(logdir, test):
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under | head
     if len(sys.argv) < 3:
-        sys.exit(__doc__.strip())
+        sys.exit("usage: compare.py LABEL=LOGDIR LABEL=LOGDIR [LABEL=LOGDIR ...]")
     runs = []
     for arg in sys.argv[1:]:
         label, sep, logdir = arg.partition("=")
@@ -148,4 +148,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"compare: {e.filename or ''}: {e.strerror}")

@@ -9,17 +9,16 @@
 # A lockdep splat or a KASAN report fails the run as any WARNING/BUG does.
 # Logs: build/logs/debug/<mode>/ and build/logs/debug/soak-<mode>/.
 # Not in make test: a KASAN and lockdep kernel is a second full kernel
-# build on top of CI's (the README, "The configurations distros build",
+# build on top of CI's (Documentation/results.md, "The configurations distros build",
 # has what ran and how long it took).
 . "$(dirname "$0")/lib.sh"
 
 MODE=${MODE:-fred}
 SECS=${SECS:-120}
-case $MODE in
-idt|fred|fred-amd) ;;
-*) die "unknown MODE '$MODE' (idt, fred or fred-amd)" ;;
-esac
-[[ "$SECS" =~ ^[1-9][0-9]*$ ]] || die "SECS must be a positive number of seconds, not '$SECS'"
+check_choice MODE "$MODE" "unknown mode" idt fred fred-amd
+check_int SECS "$SECS" 1
+qemu_only debug
+check_boot_env
 
 frags=$(echo "$TOP"/configs/*.config "$TOP/configs/variants/debug.config")
 export FRED61_KOUT=$BUILD/kbuild-debug FRED61_TESTS=$BUILD/tests-debug \
@@ -28,6 +27,6 @@ export FRED61_KOUT=$BUILD/kbuild-debug FRED61_TESTS=$BUILD/tests-debug \
 t0=$SECONDS
 rc=0
 MODE=$MODE "$TOP/scripts/run.sh" || rc=1
-MODES=$MODE SECS=$SECS SEED=1 "$TOP/scripts/soak.sh" || rc=1
+MODES=$MODE SECS=$SECS SEEDS=1 "$TOP/scripts/soak.sh" || rc=1
 say "make debug, $MODE mode: $([ $rc = 0 ] && echo passed || echo FAILED); $((SECONDS - t0)) s in all (logs: $FRED61_LOGS)"
 exit $rc

@@ -4,7 +4,7 @@
 #   deps.sh          what make test, make check and make run need
 #   deps.sh bench    and what make bench needs on top (make deps-bench)
 #   deps.sh soak     and what make soak needs on top
-#   deps.sh bochs    and what building Bochs needs (README); running it
+#   deps.sh bochs    and what building Bochs needs (Documentation/platforms.md); running it
 #                    needs nothing more
 . "$(dirname "$0")/lib.sh"
 

@@ -12,6 +12,8 @@
 # Not in make test: the kernel alone takes longer to build than CI.
 # Logs: build/logs/distro/ (the build) and build/logs/distro/fred/ (the run).
 . "$(dirname "$0")/lib.sh"
+qemu_only distro
+check_boot_env
 need dpkg-deb xz
 
 # bookworm main's linux-config-6.1. 6.1.170-3, whose source the series
@@ -48,6 +50,7 @@ say "distro kernel built in $((SECONDS - t1)) s: $kernel"
 logdir=$LOGS/distro/fred
 rm -rf "$logdir.prev"
 [ ! -d "$logdir" ] || mv "$logdir" "$logdir.prev"
+mkdir -p "$logdir"
 boot_rc=0
 FRED_CMDLINE="fred=on" \
 KERNEL_CMDLINE="fred61.skip=^(kernel/cpl0_compat|x86/entry_kvm_|x86/entry_nmi_|kunit/)" \

@@ -378,7 +378,13 @@ Run 'make $TREE_TARGET' to apply $SERIES_NAME first, or commit $SERIES_NAME and 
 	       -c format.coverLetter=false -c format.thread=false -c format.signOff=false
 	       -c format.notes=false -c format.useAutoBase=false -c format.suffix=.patch
 	       -c format.filenameMaxLength=64)
-	git -C "$TREE" "${fixed[@]}" format-patch -q --no-numbered --zero-commit \
+	# The kernel series keeps format-patch's numbers, in the file names
+	# ("git am patches/*.patch" applies it in order) and the subjects
+	# ("[PATCH 03/31]", under the cover letter's "[PATCH 00/31]"); the
+	# QEMU series is quilt's and names its files by subject alone.
+	local numbered=--no-numbered
+	[ "$EXPORT_TARGET" != export ] || numbered=--numbered
+	git -C "$TREE" "${fixed[@]}" format-patch -q "$numbered" --zero-commit \
 		--no-signature --abbrev=12 --subject-prefix=PATCH -o "$tmp/raw" "$BASE_TAG..HEAD"
 	mkdir -p "$tmp/out"
 	if [ -f "$PATCHES/series" ]; then
@@ -389,7 +395,8 @@ Run 'make $TREE_TARGET' to apply $SERIES_NAME first, or commit $SERIES_NAME and 
 	fi
 	for f in "$tmp"/raw/*.patch; do
 		[ -e "$f" ] || break
-		name=$(basename "$f"); name=${name#[0-9][0-9][0-9][0-9]-}
+		name=$(basename "$f")
+		[ "$EXPORT_TARGET" = export ] || name=${name#[0-9][0-9][0-9][0-9]-}
 		[ ! -e "$tmp/out/$name" ] ||
 			die "two commits give the same patch file name '$name'; make their subjects differ"
 		mv "$f" "$tmp/out/$name"
@@ -408,6 +415,7 @@ Run 'make $TREE_TARGET' to apply $SERIES_NAME first, or commit $SERIES_NAME and 
 	if [ -f "$PATCHES/series" ]; then
 		series_files | while IFS= read -r f; do rm -f "$f"; done
 	fi
+	[ "$EXPORT_TARGET" != export ] || rm -f "$PATCHES/$COVER_LETTER"
 	mkdir -p "$PATCHES"
 	cp "$tmp"/out/* "$PATCHES/"
 	[ ! -f "$tmp/snippet" ] || cp "$tmp/snippet" "$TOP/MAINTAINERS.snippet"
@@ -436,7 +444,9 @@ maintainers_entry() {
 # subject, then the text) with @MAP@ replaced by the list of patches and
 # @DIFFSTAT@ by the series' diffstat. Nothing in it depends on when or
 # where it is made.
-COVER_LETTER=0000-cover-letter.patch
+# Not a *.patch file: "git am patches/*.patch" must not meet it (git am
+# stops at a mail with no diff, "Patch is empty").
+COVER_LETTER=0000-cover-letter.mbox
 cover_letter() {
 	local dir=$1 tmpl=$TOP/Documentation/cover-letter.txt n w
 	[ -f "$tmpl" ] || die "$tmpl is missing"
@@ -481,7 +491,7 @@ cover_letter() {
 # and make test), prints the count, and fails if a row failed.
 CHECK_PASSED=0 CHECK_FAILED=0
 check_row() {
-	printf '%-80s%-6s %s\n' "$1" "$2" "${3:-}" | tee -a "${CHECK_ROWS:-/dev/null}"
+	printf '%-88s %-6s %s\n' "$1" "$2" "${3:-}" | tee -a "${CHECK_ROWS:-/dev/null}"
 	if [ "$2" = PASS ]; then CHECK_PASSED=$((CHECK_PASSED + 1)); else CHECK_FAILED=$((CHECK_FAILED + 1)); fi
 }
 check_summary() {
@@ -489,3 +499,100 @@ check_summary() {
 	echo "$2: $CHECK_PASSED passed, $CHECK_FAILED failed${3:+ ($3)}"
 	[ "$CHECK_FAILED" = 0 ]
 }
+
+# Checking what the user set (make and environment variables), first
+# thing, before any work: a bad value stops the script with one line that
+# names it and the good ones, "NAME=VALUE: PROBLEM; use GOOD".
+# bad_value NAME VALUE PROBLEM GOOD: that line, and exit 1.
+bad_value() {
+	local shown=$2
+	[[ $shown =~ ^[][A-Za-z0-9._/,:+=@%^-]+$ ]] || shown=${shown@Q}
+	die "$1=$shown: $3; use $4"
+}
+# or_list A B C: "A, B or C".
+or_list() {
+	local out=$1
+	shift
+	while [ $# -gt 1 ]; do out+=", $1"; shift; done
+	[ $# = 0 ] || out+=" or $1"
+	printf '%s' "$out"
+}
+# check_choice NAME VALUE PROBLEM CHOICE...: VALUE is one of the CHOICEs.
+check_choice() {
+	local name=$1 val=$2 problem=$3 c
+	shift 3
+	for c in "$@"; do [ "$val" = "$c" ] && return 0; done
+	bad_value "$name" "$val" "$problem" "$(or_list "$@")"
+}
+# check_int NAME VALUE MIN [MAX]: VALUE is a whole number (no sign, no
+# leading zero: the guest's shell would read 010 as octal), MIN..MAX.
+check_int() {
+	local name=$1 val=$2 min=$3 max=${4:-} good
+	good="$min or more"
+	[ -z "$max" ] || good="$min to $max"
+	[[ $val =~ ^(0|[1-9][0-9]{0,17})$ ]] || bad_value "$name" "$val" "not a whole number" "$good"
+	if [ "$val" -lt "$min" ] || { [ -n "$max" ] && [ "$val" -gt "$max" ]; }; then
+		bad_value "$name" "$val" "out of range" "$good"
+	fi
+}
+# check_prog NAME VALUE WHAT: VALUE is a program: a path, or a name on PATH.
+check_prog() {
+	local p
+	p=$(command -v -- "$2" 2>/dev/null) || p=""
+	if [ ! -f "$p" ] || [ ! -x "$p" ]; then
+		bad_value "$1" "$2" "no such program" "$3"
+	fi
+}
+# check_seeds NAME VALUE: one seed or several, separated by blanks or
+# commas; trinity takes 32 bits.
+check_seeds() {
+	local s seeds
+	read -r -a seeds <<< "${2//,/ }"
+	for s in "${seeds[@]}"; do
+		if ! [[ $s =~ ^(0|[1-9][0-9]{0,9})$ ]] || [ "$s" -gt 4294967295 ]; then
+			bad_value "$1" "$2" "'$s' is not a seed" "whole numbers 0 to 4294967295, separated by blanks or commas"
+		fi
+	done
+	[ ${#seeds[@]} -gt 0 ] || bad_value "$1" "$2" "no seed" "whole numbers 0 to 4294967295, separated by blanks or commas"
+}
+# qemu_only TARGET: the targets that boot on QEMU alone refuse PLATFORM=bochs
+# (scripts/boot.sh would take it from the environment).
+qemu_only() {
+	check_choice PLATFORM "${PLATFORM:-qemu}" "make $1 runs on QEMU only" qemu
+}
+# check_boot_env: what scripts/boot.sh (and bochs-prep.sh) read, when set.
+check_boot_env() {
+	local v
+	for v in SMP BOOT_TIMEOUT STALL_TIMEOUT BOCHS_CPUS BOCHS_IPS BOCHS_BOOT_TIMEOUT BOCHS_STALL_TIMEOUT; do
+		[ -z "${!v:-}" ] || check_int "$v" "${!v}" 1
+	done
+	[ -z "${BOCHS_MEM:-}" ] || check_int BOCHS_MEM "$BOCHS_MEM" 1 3072
+	[ -z "${MEM:-}" ] || [[ $MEM =~ ^[1-9][0-9]*[kKmMgGtT]?$ ]] ||
+		bad_value MEM "$MEM" "not a memory size for QEMU's -m" "e.g. 2G or 4096M"
+	[ -z "${QEMU:-}" ] || check_prog QEMU "$QEMU" "a qemu-system-x86_64 binary, or leave it unset"
+	[ -z "${QEMU_FRED:-}" ] ||
+		check_prog QEMU_FRED "$QEMU_FRED" "a QEMU with the FRED CPU model (make qemu), or leave it unset"
+}
+# check_each_env: what scripts/check-each.sh reads (make check and make
+# test run it too); the range of CHECK_FROM..CHECK_TO it checks itself.
+check_each_env() {
+	check_choice CHECK_BUILD "${CHECK_BUILD:-full}" "unknown build mode" full touched
+	[ -z "${CHECK_FROM:-}" ] || check_int CHECK_FROM "$CHECK_FROM" 1
+	[ -z "${CHECK_TO:-}" ] || check_int CHECK_TO "$CHECK_TO" 1
+}
+
+# Every script: JOBS (make -j), and BUILD, which make distclean removes
+# whole and every script writes into.
+check_int JOBS "$JOBS" 1
+case $BUILD in
+/*) ;;
+*) bad_value BUILD "$BUILD" "not an absolute path" "an absolute path, or leave it unset for build/" ;;
+esac
+case $TOP/ in
+"$(realpath -m -- "$BUILD" | sed 's,/$,,')"/*)
+	bad_value BUILD "$BUILD" "it holds this checkout" "a directory of its own, or leave it unset" ;;
+esac
+case $(realpath -m -- "${HOME:-/nonexistent}")/ in
+"$(realpath -m -- "$BUILD" | sed 's,/$,,')"/*)
+	bad_value BUILD "$BUILD" "it holds your home directory" "a directory of its own, or leave it unset" ;;
+esac

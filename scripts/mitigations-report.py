@@ -48,6 +48,8 @@ def read_run(logdir):
 
 
 def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: mitigations-report.py IDT_LOGDIR FRED_LOGDIR")
     idt_dir, fred_dir = sys.argv[1:3]
     idt_cpu, idt = read_run(idt_dir)
     fred_cpu, fred = read_run(fred_dir)
@@ -89,4 +91,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"mitigations-report.py: {e.filename or ''}: {e.strerror}")

@@ -19,6 +19,8 @@
 # return to user mode, and RSB filling where a FRED CPU would need none.
 # Logs: build/logs/mitigations-idt/, build/logs/mitigations-fred/.
 . "$(dirname "$0")/lib.sh"
+qemu_only mitigations
+check_boot_env
 
 AFFECTED_CPU="WildcatLake,model=150,stepping=0,model-id=FRED test CPU (Intel Atom Tremont signature)"
 for f in rdctl-no ibrs-all skip-l1dfl-vmentry mds-no pschange-mc-no taa-no \
@@ -39,6 +41,7 @@ rc=0
 for mode in idt fred; do
 	logdir=$LOGS/mitigations-$mode
 	rm -rf "$logdir"
+	mkdir -p "$logdir"
 	boot_rc=0
 	QEMU=$qemu QEMU_FRED=$qemu QEMU_CPU=$AFFECTED_CPU KERNEL_CMDLINE="pti=off ${KERNEL_CMDLINE:-}" \
 		"$TOP/scripts/boot.sh" "$mode" "$kernel" "$initrd" "$logdir" || boot_rc=$?

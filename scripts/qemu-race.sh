@@ -8,10 +8,10 @@
 # not pass; Debian's results are printed for comparison only (its QEMU
 # 7.2 has the race). Logs: build/logs/qemu-race/<qemu>-<n>.log.
 . "$(dirname "$0")/lib.sh"
-need gcc cpio gzip timeout
 
 RUNS=${RUNS:-3}
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
+check_int RUNS "$RUNS" 1
+need gcc cpio gzip timeout
 SECS=10                               # how long the guest program flips
 kernel=$KOUT/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel; run 'make kernel'"

@@ -6,12 +6,14 @@
 #                             ref-idt ref-fred idt fred, those that exist;
 #                             make ref-compare RUNS="...")
 . "$(dirname "$0")/lib.sh"
-need python3
 
 if [ $# -gt 0 ]; then
 	runs=("$@")
 	for r in "${runs[@]}"; do
-		[ -f "$LOGS/$r/table.txt" ] || die "no run '$r': $LOGS/$r/table.txt is missing"
+		[[ $r != */* ]] && [ -f "$LOGS/$r/table.txt" ] && continue
+		have=$(find "$LOGS" -mindepth 2 -maxdepth 2 -name table.txt -printf '%h\n' 2>/dev/null |
+			sed 's,.*/,,' | LC_ALL=C sort | paste -sd' ' || true)
+		bad_value RUNS "$*" "no run '$r' (no ${LOGS#"$TOP"/}/$r/table.txt)" "runs under ${LOGS#"$TOP"/}: ${have:-none yet}"
 	done
 else
 	runs=()
@@ -28,6 +30,7 @@ else
 	done
 fi
 [ ${#runs[@]} -ge 2 ] || die "fewer than two runs to compare (have: ${runs[*]:-none})"
+need python3
 
 args=()
 for r in "${runs[@]}"; do

@@ -9,7 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 
 MODE=${MODE:-idt}
-case $MODE in idt|fred) ;; *) die "unknown mode '$MODE' (idt or fred)" ;; esac
+check_choice MODE "$MODE" "unknown mode for the reference kernel" idt fred
+qemu_only ref-run
+check_boot_env
 known=$TOP/kselftests/known-failures-6.12
 [ -f "$known" ] || die "$known is missing"
 logdir=$LOGS/ref-$MODE
@@ -22,6 +24,7 @@ say "prepared in $((SECONDS - t0)) s"
 
 rm -rf "$logdir.prev"
 [ ! -d "$logdir" ] || mv "$logdir" "$logdir.prev"
+mkdir -p "$logdir"
 boot_rc=0
 "$TOP/scripts/boot.sh" "$MODE" "$kernel" "$initrd" "$logdir" || boot_rc=$?
 python3 "$TOP/scripts/report.py" "$MODE" "$logdir" "$REF_DIR/tests/list" "$known" |

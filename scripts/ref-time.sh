@@ -13,11 +13,19 @@
 # thousands of ptrace stops between vCPUs make its time the host
 # scheduler's, not the mode's). Logs: build/logs/ref-time/<mode>-<n>/.
 . "$(dirname "$0")/lib.sh"
-need awk sort
 
 TIMES=${TIMES:-3}
 SKIP=${SKIP-syscall_numbering}
-[[ "$TIMES" =~ ^[1-9][0-9]*$ ]] || die "TIMES must be a positive number, not '$TIMES'"
+check_int TIMES "$TIMES" 1
+# SKIP goes on the kernel command line (fred61.skip=), read by the guest's grep -E.
+skip_rc=0
+grep -qE -- "$SKIP" < /dev/null 2>/dev/null || skip_rc=$?
+if [ $skip_rc = 2 ] || [[ $SKIP =~ [[:space:]] ]]; then
+	bad_value SKIP "$SKIP" "not a regular expression without blanks" "e.g. SKIP='syscall_numbering|sigreturn', or SKIP= for none"
+fi
+qemu_only ref-time
+check_boot_env
+need awk sort
 ref_lock        # until the runs are over: build/ref/initramfs is shared
 kernel=$("$TOP/scripts/ref-kernel.sh")
 "$TOP/scripts/qemu-build.sh" >/dev/null

@@ -22,7 +22,10 @@ the first bad line on ("console| "), since CI keeps only what is printed.
 
 With --console-bad, only that console check, for the scripts that measure
 rather than test (bench.sh, ref-time.sh): prints the first bad line and
-exits 0 if there is one, exits 1 if the console is clean.
+exits 0 if there is one, exits 1 if the console is clean (a console log
+that is missing is no clean console: it prints that and exits 0).
+Bad arguments or a missing input file stop it with one line on stderr,
+exit 2.
 """
 import os
 import re
@@ -220,14 +223,30 @@ def console_excerpt(path, lines=60):
     return [] if first is None else text[first:first + lines]
 
 
+def fail(msg):
+    """One line on stderr, exit 2: bad arguments or a missing input."""
+    print(f"report.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--console-bad":
+        if not os.path.isfile(sys.argv[2]):
+            print(f"no console log at {sys.argv[2]}")
+            return
         bad = console_bad(sys.argv[2])
         if bad is None:
             sys.exit(1)
         print(bad)
         return
+    if len(sys.argv) != 5:
+        fail("usage: report.py MODE LOGDIR LIST KNOWN_FAILURES, or report.py --console-bad CONSOLE_LOG")
     mode, logdir, listfile, knownfile = sys.argv[1:5]
+    for path, what in ((os.path.join(logdir, "results.log"), "the VM never wrote it (did it start?)"),
+                       (os.path.join(logdir, "console.log"), "the VM never wrote it (did it start?)"),
+                       (listfile, "no tests were built ('make tests' lists them)")):
+        if not os.path.isfile(path):
+            fail(f"no {path}: {what}")
     known = load_known(knownfile, mode)
     header, results, done, fred_flag = parse_results(os.path.join(logdir, "results.log"))
     with open(listfile) as f:
@@ -350,4 +369,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        fail(f"{e.filename or ''}: {e.strerror}")

@@ -2,7 +2,7 @@
 # make run: tree, kernel, tests, initramfs, boot, report.
 #   MODE=idt|fred|fred-amd (default idt)
 #   PLATFORM=qemu|bochs (default qemu). bochs: BOCHS=/path/to/bochs, a
-#   binary built as the README says (Bochs with bochs/'s patches); its
+#   binary built as Documentation/platforms.md says (Bochs with bochs/'s patches); its
 #   wildcat_lake CPU, modes idt and fred; failures known on Bochs alone
 #   are in kselftests/known-failures-bochs.
 # Logs go to build/logs/<mode>/ (bochs: build/logs/bochs-<mode>/; the
@@ -11,25 +11,16 @@
 
 MODE=${MODE:-idt}
 PLATFORM=${PLATFORM:-qemu}
-case $PLATFORM in
-qemu)
-	case $MODE in
-	idt|fred|fred-amd) ;;
-	*) die "unknown MODE '$MODE' (idt, fred or fred-amd)" ;;
-	esac
+check_choice PLATFORM "$PLATFORM" "unknown platform" qemu bochs
+if [ "$PLATFORM" = qemu ]; then
+	check_choice MODE "$MODE" "unknown mode" idt fred fred-amd
 	logdir=$LOGS/$MODE known=$TOP/kselftests/known-failures
-	;;
-bochs)
-	case $MODE in
-	idt|fred) ;;
-	*) die "MODE '$MODE' does not run on Bochs (idt or fred)" ;;
-	esac
-	[ -n "${BOCHS:-}" ] || die "PLATFORM=bochs needs BOCHS=/path/to/bochs (see the README)"
-	[ -x "$BOCHS" ] || die "BOCHS=$BOCHS is not an executable"
+else
+	check_choice MODE "$MODE" "not a mode Bochs runs" idt fred
+	check_prog BOCHS "${BOCHS:-}" "the path of a bochs binary built as Documentation/platforms.md says"
 	logdir=$LOGS/bochs-$MODE known=$TOP/kselftests/known-failures-bochs
-	;;
-*) die "unknown PLATFORM '$PLATFORM' (qemu or bochs)" ;;
-esac
+fi
+check_boot_env
 export PLATFORM
 t0=$SECONDS
 "$TOP/scripts/tree.sh"
@@ -41,6 +32,7 @@ say "prepared in $((SECONDS - t0)) s"
 
 rm -rf "$logdir.prev"
 [ ! -d "$logdir" ] || mv "$logdir" "$logdir.prev"
+mkdir -p "$logdir"
 boot_rc=0
 "$TOP/scripts/boot.sh" "$MODE" "$kernel" "$initrd" "$logdir" || boot_rc=$?
 python3 "$TOP/scripts/report.py" "$MODE" "$logdir" "$TESTS/list" \

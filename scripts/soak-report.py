@@ -7,7 +7,9 @@ LOGDIR holds results.log (scripts/guest-soak's "@@SOAK" lines) and
 console.log. Prints the measured numbers (duration, trinity's system
 calls, the fuzzer's events and their vectors, NMIs, stress-ng's bogo ops)
 and one row per check, writes LOGDIR/summary ("passed N", "failed N") and
-exits 1 if a check failed.
+exits 1 if a check failed. A run that left no results.log or console.log
+(the VM never started) is read as an empty one, and fails. Bad arguments
+or no LOGDIR stop it with one line on stderr, exit 2.
 """
 import collections
 import os
@@ -71,13 +73,21 @@ def fuzz_numbers(lines):
     return total, mix
 
 
+def fail(msg):
+    print(f"soak-report.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main():
     if len(sys.argv) != 4:
-        sys.exit(__doc__)
+        fail("usage: soak-report.py MODE LOGDIR BOOT_RC")
     mode, logdir, boot_rc = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not os.path.isdir(logdir):
+        fail(f"no directory {logdir}")
     results = os.path.join(logdir, "results.log")
-    if not os.path.exists(results):
-        open(results, "w").close()
+    for path in (results, os.path.join(logdir, "console.log")):
+        if not os.path.exists(path):
+            open(path, "w").close()
     flags, soak, logs, exits, ps = parse(results)
     rows = []
 
@@ -87,7 +97,7 @@ def main():
     check("soak/finished", flags["done"] and boot_rc == "0",
           "the VM ran the soak and powered off" if flags["done"] else
           "the VM did not finish (boot.sh status %s): hang or crash, see console.log" % boot_rc)
-    check("soak/mode", flags["fred"] == (mode == "fred"),
+    check("soak/mode", flags["fred"] == mode.startswith("fred"),
           "FRED %s, as asked" % ("on" if flags["fred"] else "off"))
     bad = console_bad(os.path.join(logdir, "console.log"))
     check("kernel/console", bad is None, bad[:90] if bad else "no WARNING/BUG/Oops/panic/stall/hung task")
@@ -164,4 +174,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:
+        fail(f"{e.filename or ''}: {e.strerror}")

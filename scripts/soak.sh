@@ -25,15 +25,19 @@
 MODES=${MODES:-idt fred}
 SECS=${SECS:-600}
 # SEEDS, else SEED: one seed or several, separated by blanks or commas.
+if [ -n "${SEEDS:-}" ]; then check_seeds SEEDS "$SEEDS"; else check_seeds SEED "${SEED:-1}"; fi
 read -r -a seeds <<< "$(tr ',' ' ' <<< "${SEEDS:-${SEED:-1}}")"
-[ ${#seeds[@]} -gt 0 ] || die "SEED/SEEDS names no seed"
-[[ "$SECS" =~ ^[1-9][0-9]*$ ]] || die "SECS must be a positive number of seconds, not '$SECS'"
-for seed in "${seeds[@]}"; do
-	[[ "$seed" =~ ^[0-9]+$ ]] || die "a seed must be a number, not '$seed' (SEED/SEEDS)"
+check_int SECS "$SECS" 1
+read -r -a modes <<< "$MODES"
+[ ${#modes[@]} -gt 0 ] || bad_value MODES "$MODES" "no mode" "idt, fred or fred-amd, or several"
+for m in "${modes[@]}"; do
+	case $m in
+	idt|fred|fred-amd) ;;
+	*) bad_value MODES "$MODES" "unknown mode '$m'" "idt, fred or fred-amd, or several" ;;
+	esac
 done
-for m in $MODES; do
-	case $m in idt|fred|fred-amd) ;; *) die "unknown mode '$m' in MODES (idt, fred, fred-amd)" ;; esac
-done
+qemu_only soak
+check_boot_env
 
 t0=$SECONDS
 "$TOP/scripts/deps.sh" soak
@@ -56,6 +60,7 @@ for mode in $MODES; do
 	for seed in "${seeds[@]}"; do
 		logdir=$LOGS/soak-$mode${multi:+-$seed}
 		rm -rf "$logdir"
+		mkdir -p "$logdir"
 		boot_rc=0
 		# A progress line comes every 30 s; the end waits up to 180 s per task.
 		QEMU=$qemu QEMU_FRED=$qemu MEM=${MEM:-4G} BOOT_TIMEOUT=300 \

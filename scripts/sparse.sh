@@ -8,14 +8,27 @@
 # DEFINE_IDTENTRY*() macros; SPARSE_FILES="a.c b.c" adds more. Only files
 # the test kernel's configuration builds are checked.
 #
-# "after" is the tree's HEAD, checked in build/kbuild (make kernel first).
+# "after" is the tree's HEAD, checked in build/kbuild (it runs make tree
+# and make kernel first).
 # "before" is v6.1.170 in a worktree of its own, build/sparse-base, with
 # the same configuration (less the series' own options). A file new in
 # the series has no "before". Fails when any file has more warnings
 # after than before. Logs: build/logs/sparse/.
 . "$(dirname "$0")/lib.sh"
-need make gcc sparse git
 
+# The files asked for, as arguments or in SPARSE_FILES: C files of the tree.
+read -r -a extra <<< "${SPARSE_FILES:-}"
+for f in "$@" "${extra[@]}"; do
+	[[ $f == *.c ]] ||
+		die "sparse: '$f' (SPARSE_FILES or an argument) is not a .c file; use C files of the kernel tree, e.g. arch/x86/kernel/traps.c"
+done
+need make gcc sparse git
+"$TOP/scripts/tree.sh"
+for f in "$@" "${extra[@]}"; do
+	[ -f "$TREE/$f" ] ||
+		die "sparse: no $f (SPARSE_FILES or an argument) in $TREE_NAME; use C files of the kernel tree, e.g. arch/x86/kernel/traps.c"
+done
+"$TOP/scripts/build-kernel.sh" > /dev/null
 [ -f "$KOUT/.config" ] || die "kernel not configured; run 'make kernel' first"
 BASEWT=$BUILD/sparse-base
 out=$LOGS/sparse
@@ -33,8 +46,7 @@ else
 		fi
 	)
 fi
-# shellcheck disable=SC2206
-files+=(${SPARSE_FILES:-})
+files+=("${extra[@]}")
 mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -v '^$' | grep -v '^tools/' | sort -u)
 
 # Built by this configuration: linked into a built-in.a, a module of its

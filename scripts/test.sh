@@ -12,6 +12,15 @@
 # failure.
 . "$(dirname "$0")/lib.sh"
 
+SOAK_SECS=${SOAK_SECS:-60}
+SOAK_SEEDS=${SOAK_SEEDS:-1 1001}
+check_int SOAK_SECS "$SOAK_SECS" 0
+check_seeds SOAK_SEEDS "$SOAK_SEEDS"
+[ -z "${BOCHS:-}" ] || check_prog BOCHS "$BOCHS" "the path of a bochs binary built as Documentation/platforms.md says, or leave it unset"
+check_choice PLATFORM "${PLATFORM:-qemu}" "make test picks the platform (Bochs too, given BOCHS=)" qemu
+CHECK_BUILD=touched check_each_env
+check_boot_env
+
 t0=$SECONDS
 "$TOP/scripts/deps.sh"
 mkdir -p "$LOGS"
@@ -71,8 +80,6 @@ fi
 # The soak, short: trinity, stress-ng, the fuzzer and the NMI storm at once,
 # per mode and seed. Seed 1001 once held a vCPU in the fuzzer's code for
 # 21 s (an emulator bug, qemu/); more seeds, more of the fuzzer's paths.
-SOAK_SECS=${SOAK_SECS:-60}
-SOAK_SEEDS=${SOAK_SEEDS:-1 1001}
 if [ "$SOAK_SECS" != 0 ] && [ $tree_ok = 1 ]; then
 	MODES="idt fred" SECS=$SOAK_SECS SEEDS=$SOAK_SEEDS "$TOP/scripts/soak.sh" || true
 	# soak.sh's logs: soak-<mode>/ for one seed, soak-<mode>-<seed>/ for several
@@ -92,11 +99,11 @@ if [ "$SOAK_SECS" != 0 ] && [ $tree_ok = 1 ]; then
 fi
 
 # Bochs (make run PLATFORM=bochs), both modes, when BOCHS names a binary:
-# CI has none (it is built by hand, see the README), so each mode counts
+# CI has none (it is built by hand, see Documentation/platforms.md), so each mode counts
 # as one skipped run there, with the reason.
 for mode in idt fred; do
 	if [ -z "${BOCHS:-}" ]; then
-		echo "bochs-$mode: skipped: no Bochs binary (BOCHS=/path/to/bochs; README: building Bochs)"
+		echo "bochs-$mode: skipped: no Bochs binary (BOCHS=/path/to/bochs; Documentation/platforms.md: building Bochs)"
 		printf 'passed 0\nfailed 0\nskipped 1\nknown 0\n' > "$LOGS/bochs-$mode.summary"
 	elif [ $tree_ok = 1 ]; then
 		rm -f "$LOGS/bochs-$mode/summary"
