@@ -16,11 +16,14 @@
 #   make soak [MODES="idt fred"] [SECS=600] [SEED=1]  trinity, stress-ng, our
 #                  exception fuzzer and an NMI storm at once in the VM, per
 #                  mode; fails on WARN/BUG/oops, a hang, a lost task
-#   make check     the series gate: git am + quilt, checkpatch, docs build, and
-#                  every patch built alone (FRED=y/n), sparse, kernel-doc
+#   make check     the series gate: git am + quilt, checkpatch, docs build,
+#                  every patch built alone (FRED=y/n), sparse, kernel-doc, and
+#                  the series in Debian's tree (make test leaves that out)
 #   make check-series  make check without the builds: apply, checkpatch, ...
 #   make check-docs    make htmldocs SPHINXDIRS=x86, base vs the series
 #   make check-each    every patch: FRED=y/n fast build, sparse, kernel-doc
+#   make check-debian  the series in Debian's linux 6.1.170-3 source: quilt,
+#                  git am, Debian's amd64 config, FRED=y/n (make check runs it)
 #   make tree      build/linux = v6.1.170 + patches/series, one commit each
 #   make export    patches/ <- the commits in build/linux
 #   make sparse    sparse warnings per file, v6.1.170 vs the series
@@ -45,7 +48,7 @@ S := scripts
 MODE ?= idt
 
 .PHONY: help deps fetch tree kernel tests initramfs run test check check-series \
-	check-docs check-each bench deps-bench soak mitigations debug distro \
+	check-docs check-each check-debian bench deps-bench soak mitigations debug distro \
 	sparse build-each export tests-patch apply clean distclean \
 	qemu qemu-tree qemu-export qemu-race ref-kernel ref-run ref-compare ref-time \
 	overlap
@@ -110,6 +113,9 @@ check-each:
 overlap:
 	@$(S)/overlap.sh
 
+check-debian:
+	@$(S)/check-debian.sh
+
 sparse:
 	@$(S)/sparse.sh
 
@@ -151,7 +157,7 @@ apply:
 
 clean:
 	rm -rf build/kbuild build/tests build/initramfs build/logs build/check-am build/sparse-base build/each \
-		build/check build/check-docs \
+		build/check build/check-docs build/debian-check \
 		build/qemu/obj build/qemu-race build/ref/kbuild build/ref/tests build/ref/initramfs
 	! [ -d build/linux/.git ] || git -C build/linux worktree prune
 

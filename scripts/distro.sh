@@ -16,8 +16,9 @@ qemu_only distro
 check_boot_env
 need dpkg-deb xz
 
-# bookworm main's linux-config-6.1. 6.1.170-3, whose source the series
-# applies to, is no longer in the archive; the configuration of 6.1.176-1
+# bookworm main's linux-config-6.1. That package of 6.1.170-3, whose
+# source the series applies to, is no longer in the archive (the source
+# is: make check-debian uses it); the configuration of 6.1.176-1
 # is the nearest, and olddefconfig fills in the options 6.1.170 lacks or
 # adds.
 CFG_PKG=linux-config-6.1 CFG_VER=6.1.176-1

@@ -35,7 +35,8 @@ tree_ok=1
 # series' tip built whole): the full per-patch builds take longer than
 # CI's 90 minutes from empty caches on 2 cores; run 'make check' for them.
 if [ -d "$TREE/.git" ]; then
-	CHECK_BUILD=touched "$TOP/scripts/check.sh" || true
+	CHECK_BUILD=touched CHECK_DEBIAN=0 "$TOP/scripts/check.sh" || true
+	echo "debian: not run here (8.5 min from a fresh build/); 'make check' or 'make check-debian' runs it"
 	for c in series docs check; do
 		if [ -f "$LOGS/$c/summary" ]; then
 			cp "$LOGS/$c/summary" "$LOGS/$c.summary"
