@@ -500,6 +500,40 @@ check_summary() {
 	[ "$CHECK_FAILED" = 0 ]
 }
 
+# ref_tarball: the path of the pinned Linux 6.12 source tarball (REF_*):
+# the installed linux-source package's, or that of its .deb, fetched
+# through apt's configured sources and unpacked once into the cache
+# (ref-kernel.sh, overlap.sh); dies unless its sha256 is the pinned one.
+ref_tarball() {
+	local status unpacked deb
+	status=$(dpkg-query -W -f='${Status} ${Version}' "$REF_PKG" 2>/dev/null || true)
+	if [ "$status" = "install ok installed $REF_PKGVER" ] && [ -f "/$REF_TARBALL" ]; then
+		ref_tarball_check "/$REF_TARBALL"
+		return 0
+	fi
+	unpacked=$CACHE/${REF_DEB%.deb}
+	if [ ! -f "$unpacked/$REF_TARBALL" ]; then
+		need dpkg-deb
+		deb=$(apt_fetch binary "$REF_PKG" "$REF_PKGVER" "$REF_DEB" "$REF_DEB_SHA256")
+		say "unpacking $REF_DEB into $unpacked"
+		rm -rf "$unpacked.part"
+		dpkg-deb -x "$deb" "$unpacked.part" || die "dpkg-deb cannot unpack $deb"
+		[ -f "$unpacked.part/$REF_TARBALL" ] || die "$REF_DEB holds no /$REF_TARBALL"
+		mv "$unpacked.part" "$unpacked"
+		rm -f "$deb"    # the unpacked copy is what we keep
+	fi
+	ref_tarball_check "$unpacked/$REF_TARBALL"
+}
+ref_tarball_check() {
+	local got
+	got=$(sha256sum "$1" | cut -d' ' -f1)
+	[ "$got" = "$REF_TARBALL_SHA256" ] || die "checksum mismatch for $1
+  expected sha256 $REF_TARBALL_SHA256
+  got      sha256 $got
+  It is not the pinned tarball of $REF_PKG $REF_PKGVER."
+	echo "$1"
+}
+
 # Checking what the user set (make and environment variables), first
 # thing, before any work: a bad value stops the script with one line that
 # names it and the good ones, "NAME=VALUE: PROBLEM; use GOOD".
