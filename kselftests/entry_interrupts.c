@@ -5,11 +5,12 @@
  * CPU take timer interrupts, wakeup IPIs, function-call IPIs and
  * TLB-shootdown IPIs. The registers must come through every one of them,
  * and the CPU's counters in /proc/interrupts must show they happened.
- * A task woken on the checker's CPU from the other one costs that CPU an
- * IPI, but which one is the scheduler's choice, not the CPU's: a
- * reschedule IPI (RES), or a function-call IPI (CAL) when the wakeup is
- * queued on the CPU's wake list (CPUs that share no cache, an idle
- * target), so either counter may rise.
+ * A task woken on the checker's CPU from the other one preempts the
+ * checker, which costs that CPU an IPI, but which one is the scheduler's
+ * choice, not the CPU's: a reschedule IPI (RES) when the waker queues the
+ * task itself, or a function-call IPI (CAL) when it leaves the wakeup on
+ * the CPU's wake list (as 6.1 does between CPUs that share no cache), so
+ * the case counts both.
  *
  * Then the other CPU goes offline and comes back (CPU hotplug), and the
  * checker moves to it: a CPU that comes up again must deliver events as
