@@ -188,6 +188,39 @@ static void test_vdso(void)
 	test_regs("vDSO __kernel_vsyscall: bad number gives -38",
 		  (void (*)(void))vsys, NR_BAD, BAD_NR_RET, false, 0);
 }
+
+/*
+ * Under FRED, __kernel_vsyscall enters by INT $0x80: SYSENTER and SYSCALL
+ * return by ERETU like every other event there and only add work. Their
+ * alternatives come before the INT $0x80 and must have stayed NOPs.
+ */
+static void test_vdso_entry(void)
+{
+	const char *name = "FRED-only: the vDSO enters by INT $0x80";
+	const unsigned char *p = (const unsigned char *)getauxval(AT_SYSINFO);
+	int i;
+
+	if (!fred_active()) {
+		ksft_test_result_skip("%s: FRED is not in use\n", name);
+		return;
+	}
+	if (!p) {
+		ksft_test_result_skip("%s: no AT_SYSINFO\n", name);
+		return;
+	}
+	for (i = 0; i < 32; i++) {
+		if (p[i] == 0x0f && (p[i + 1] == 0x34 || p[i + 1] == 0x05)) {
+			ksft_test_result_fail("%s: %s at __kernel_vsyscall+%d\n", name,
+					      p[i + 1] == 0x34 ? "SYSENTER" : "SYSCALL", i);
+			return;
+		}
+		if (p[i] == 0xcd && p[i + 1] == 0x80) {
+			ksft_test_result_pass("%s (at +%d)\n", name, i);
+			return;
+		}
+	}
+	ksft_test_result_fail("%s: no INT $0x80 in __kernel_vsyscall's first 32 bytes\n", name);
+}
 #endif
 
 #ifdef __x86_64__
@@ -760,11 +793,12 @@ int main(void)
 	test_vsyscall();
 	test_sysenter64();
 #else
-	ksft_set_plan(20);
+	ksft_set_plan(21);
 	test_regs("INT $0x80 getpid: EAX, rest kept", t_int80, NR32_GETPID, getpid(), false, 0);
 	test_regs("INT $0x80 bad number gives -38", t_int80, NR_BAD, BAD_NR_RET, false, 0);
 	test_regs("INT $0x80 number -1 gives -38", t_int80, -1UL, BAD_NR_RET, false, 0);
 	test_vdso();
+	test_vdso_entry();
 	test_fast_entry("SYSENTER from 32-bit code", t_sysenter,
 			"AuthenticAMD|HygonGenuine");
 	test_fast_entry("SYSCALL from 32-bit code", t_syscall32,
