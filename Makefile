@@ -5,8 +5,10 @@
 #   make run PLATFORM=bochs BOCHS=/path/to/bochs [MODE=idt|fred]  the same on
 #                  Bochs' wildcat_lake CPU (Documentation/platforms.md: building Bochs)
 #   make test      what CI runs: make check + make run, IDT and FRED mode
-#   make bench [RUNS=N] [SCALE=X] [REF=0]  entry-path costs, vanilla vs IDT vs
-#                  FRED (and 6.12), instruction-counted in QEMU: one table
+#   make bench [RUNS=N] [SCALE=X] [REF=0] [MODEL=amd|intel|both] [BEFORE=bzImage]
+#                  entry-path costs, vanilla vs IDT vs FRED (and 6.12),
+#                  instruction-counted in QEMU, with the serializing
+#                  instructions per path: one table per CPU model
 #   make mitigations  the suite in IDT and FRED mode on an Intel CPU model that
 #                  6.1 treats as affected: its mitigations, side by side
 #   make debug [MODE=fred] [SECS=120]  the suite and a short soak on a debug

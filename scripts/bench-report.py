@@ -4,7 +4,8 @@
     bench-report.py OUTDIR [PNG]
 
 OUTDIR holds one directory per boot, named <config>-<n> (vanilla-1,
-idt-1, fred-1, ref-idt-1, ref-fred-1, ...), each with the results.log that
+idt-1, fred-1, old-idt-1, old-fred-1, ref-idt-1, ref-fred-1, ...; the
+old-* ones, another build of the patched kernel, only with BEFORE=), each with the results.log that
 scripts/boot.sh wrote; <config>-smp-<n> are the boots on 2 vCPUs without
 -icount, whose cases are marked "*" (host nanoseconds, not instructions). For every case and configuration the table gives
 the median over the runs of each run's median batch, and the ratios
@@ -14,16 +15,26 @@ FRED / IDT. The last column is the run-to-run spread: the largest
 Then the CPU vulnerabilities whose mitigation differs between the
 configurations (entry_bench's "vuln" lines, from the first run of each).
 With PNG, also draws the ratios as bars (needs matplotlib).
+
+Then the costly instructions: where a one-vCPU boot has serial.log
+(tools/serial_plugin.c's reports, one per entry_bench case, in the order
+of the "serial <case> <round trips>" lines of results.log), the
+serializing ones (IRET, WRMSR, MOV to CR3/CR4, ...) and the other
+microcoded ones (SWAPGS, SYSRET, VERW, ERETU, LFENCE, ...) the kernel ran
+per round trip, median over the runs, and which they were.
 """
 import os
 import re
 import statistics
 import sys
 
-CONFIGS = ["vanilla", "idt", "fred", "ref-idt", "ref-fred"]
+CONFIGS = ["vanilla", "idt", "fred", "old-idt", "old-fred", "ref-idt",
+           "ref-fred"]
 TITLES = {"vanilla": "vanilla", "idt": "IDT", "fred": "FRED",
+          "old-idt": "old IDT", "old-fred": "old FRED",
           "ref-idt": "6.12 IDT", "ref-fred": "6.12 FRED"}
-RATIOS = [("IDT/van", "idt", "vanilla"), ("FRED/IDT", "fred", "idt"),
+RATIOS = [("IDT/van", "idt", "vanilla"), ("oldI/van", "old-idt", "vanilla"),
+          ("FRED/IDT", "fred", "idt"), ("old F/I", "old-fred", "old-idt"),
           ("6.12 F/I", "ref-fred", "ref-idt")]
 
 
@@ -54,6 +65,80 @@ def read_runs(outdir):
                         order.append(case)
                     cfg.setdefault(case, []).append(float(w[2]))
     return data, order, vulns
+
+
+def read_serial(outdir):
+    """{config: {case: {kind: [per round trip, run 1, run 2, ...]}}} and
+    {kind: "serializing" or "costly"}, from the one-vCPU boots."""
+    data, kinds = {}, {}
+    run_re = re.compile(r"^(.*?)-(\d+)$")
+    for name in sorted(os.listdir(outdir), key=lambda n: (len(n), n)):
+        m = run_re.match(name)
+        log = os.path.join(outdir, name, "serial.log")
+        res = os.path.join(outdir, name, "results.log")
+        if (not m or m.group(1) not in CONFIGS or "-smp-" in name
+                or not os.path.isfile(log) or not os.path.isfile(res)):
+            continue
+        windows = []
+        with open(res, errors="replace") as f:
+            for line in f:
+                w = line.split()
+                if len(w) == 3 and w[0] == "serial":
+                    windows.append((w[1], int(w[2])))
+        reports = []
+        with open(log, errors="replace") as f:
+            for line in f:
+                w = line.split()
+                if w and w[0] == "serial-kinds":
+                    kinds.update(x.split("=", 1) for x in w[1:])
+                elif len(w) >= 2 and w[0] == "serial":
+                    reports.append({k: int(v) for k, v in
+                                    (x.split("=", 1) for x in w[2:])})
+        if len(reports) != len(windows):
+            sys.exit(f"bench-report.py: {name}: {len(reports)} plugin reports "
+                     f"for {len(windows)} entry_bench windows")
+        cfg = data.setdefault(m.group(1), {})
+        for (case, trips), counts in zip(windows, reports):
+            per = cfg.setdefault(case, {})
+            for k, v in counts.items():
+                per.setdefault(k, []).append(v / trips)
+    return data, kinds
+
+
+def print_serial(outdir, configs, order):
+    data, kinds = read_serial(outdir)
+    configs = [c for c in configs if c in data]
+    if not configs:
+        return
+    med = {}
+    for c in configs:
+        for case, per in data[c].items():
+            for k, runs in per.items():
+                med[c, case, k] = statistics.median(runs)
+
+    def total(c, case, group):
+        ks = [k for k, g in kinds.items() if g == group]
+        if not any((c, case, k) in med for k in ks):
+            return None
+        return sum(med.get((c, case, k), 0.0) for k in ks)
+
+    cases = [c for c in order if not c.endswith("*")]
+    for group, title in (("serializing", "serializing instructions"),
+                         ("costly", "other microcoded instructions")):
+        print(f"\n{title} the kernel runs per round trip "
+              "(tools/serial_plugin.c; median over the runs):")
+        print(f"{'case':<12}" + "".join(f"{TITLES[c]:>11}" for c in configs))
+        for case in cases:
+            vals = [total(c, case, group) for c in configs]
+            print(f"{case:<12}" + "".join(
+                f"{'-' if v is None else f'{v:.2f}':>11}" for v in vals))
+    print("\nwhich (per round trip, kinds under 0.01 left out):")
+    for case in cases:
+        print(f"  {case}:")
+        for c in configs:
+            parts = [f"{k} {med[c, case, k]:.2f}" for k in kinds
+                     if med.get((c, case, k), 0.0) >= 0.005]
+            print(f"    {TITLES[c]:<10} {', '.join(parts) or 'none'}")
 
 
 def fmt(x):
@@ -121,6 +206,8 @@ def main():
     elif names:
         print(f"mitigations: the same {len(names)} states in every configuration")
 
+    print_serial(outdir, configs, order)
+
     if len(sys.argv) == 3 and ratios:
         plot(sys.argv[2], rows, ratios)
 
@@ -131,8 +218,8 @@ def plot(png, rows, ratios):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    panels = [[i for i, r in enumerate(ratios) if r[0] == "IDT/van"],
-              [i for i, r in enumerate(ratios) if r[0] != "IDT/van"]]
+    panels = [[i for i, r in enumerate(ratios) if r[0].endswith("/van")],
+              [i for i, r in enumerate(ratios) if not r[0].endswith("/van")]]
     panels = [p for p in panels if p]
     fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5),
                              squeeze=False)
@@ -145,7 +232,7 @@ def plot(png, rows, ratios):
                   for r in rows]
             ax.bar(xs, ys, width, label=ratios[i][0])
         ax.axhline(0, color="black", linewidth=0.8)
-        if ratios[idx[0]][0] == "IDT/van":
+        if ratios[idx[0]][0].endswith("/van"):
             ax.axhspan(-0.5, 0.5, color="grey", alpha=0.25, label="+-0.5%")
             ax.set_title("patched 6.1, FRED off, against vanilla 6.1.170")
         else:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench [RUNS=N] [SCALE=X] [REF=0]: what the series costs a machine
-# without FRED, and what FRED changes, per entry path.
+# make bench [RUNS=N] [SCALE=X] [REF=0] [MODEL=amd|intel|both] [BEFORE=bzImage]:
+# what the series costs a machine without FRED, and what FRED changes, per
+# entry path.
 #
 # tools/entry_bench.c (64- and 32-bit) runs in the test VM on
 #   vanilla   Linux 6.1.170 without the series (build/bench/vanilla, a
@@ -9,11 +10,20 @@
 #   fred      the patched kernel with fred=on
 #   ref-idt, ref-fred   the reference 6.12 kernel (make ref-kernel), the
 #             same two ways (REF=0 leaves them out)
+#   old-idt, old-fred   with BEFORE=, another build of the patched kernel
+#             (an earlier series, say), the same two ways: a change to the
+#             series measured against what it changes, in the same run
 # all built from the same configs/*.config (6.12: configs/ref/ too), all on
-# our QEMU with -icount shift=0,sleep=off. IDT mode runs on a CPU without
-# FRED (-cpu max,-smap), as a machine without FRED is; FRED mode on the
-# same CPU with +fred,+lkgs,+wrmsrns and fred=on (set here: make run's FRED mode
-# has an Intel vendor string and preempt=full, see scripts/boot.sh).
+# our QEMU with -icount shift=0,sleep=off, on two CPU models (MODEL=both,
+# the default), each in a directory of its own:
+#   amd     -cpu max,-smap: AMD-vendored under TCG, 32-bit system calls by
+#           SYSCALL; FRED mode adds +fred,+lkgs,+wrmsrns (no such CPU
+#           exists, but it takes the AMD paths)
+#   intel   -cpu WildcatLake (qemu/): an Intel FRED CPU, 32-bit system
+#           calls by SYSENTER; IDT mode is the same CPU with -fred, as a
+#           distribution kernel runs it without fred=on
+# FRED mode boots with fred=on and nothing else (make run's FRED mode adds
+# preempt=full, see scripts/boot.sh).
 # Under -icount the guest's clocks advance one nanosecond per guest
 # instruction, so entry_bench's figures are guest instructions per round
 # trip and repeat from run to run. They say how long each path is, not what it costs in cycles on a
@@ -31,6 +41,13 @@
 # timer_irq (a 1 us sleep ended by the APIC timer) is the interrupt path
 # that is counted in instructions.
 #
+# Instruction counts treat an IRET like an ADD. The one-vCPU boots also
+# load tools/serial_plugin.c, a QEMU plugin built here against our QEMU's
+# plugin header, which counts the serializing and microcoded instructions
+# (IRET, WRMSR, MOV to CR3, SWAPGS, SYSRET, VERW, ERETU, ...) the kernel
+# runs in entry_bench's timed batches; the report gives them per round
+# trip, per path and configuration.
+#
 # Each configuration boots RUNS times (default 2), interleaved; the table
 # (build/logs/bench/table.txt, and bench.png beside it) gives the medians,
 # the ratios patched-IDT/vanilla, FRED/IDT and 6.12's FRED/IDT, and the
@@ -40,6 +57,8 @@
 . "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-2}
+MODEL=${MODEL:-both}
+BEFORE=${BEFORE:-}
 SCALE=${SCALE:-1}
 REF=${REF:-1}
 ICOUNT=${ICOUNT:-shift=0,sleep=off}
@@ -48,6 +67,13 @@ if ! [[ $SCALE =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)$ ]] || ! awk -v s="$SCALE" 'BEGIN 
 	bad_value SCALE "$SCALE" "not a number above 0" "e.g. 1 (the default) or 0.1 for a quick look"
 fi
 check_choice REF "$REF" "unknown value (0 leaves the 6.12 kernel out)" 0 1
+check_choice MODEL "$MODEL" "unknown CPU model" amd intel both
+if [ -n "$BEFORE" ]; then
+	[ -f "$BEFORE" ] || bad_value BEFORE "$BEFORE" "no such file" "the bzImage of the patched kernel to compare with"
+	BEFORE=$(realpath "$BEFORE")
+fi
+models=$MODEL
+[ "$MODEL" != both ] || models="amd intel"
 # QEMU's -icount suboptions; a blank would split them into other options.
 icount_item='([0-9]+|auto|shift=([0-9]+|auto)|align=(on|off)|sleep=(on|off))'
 [[ $ICOUNT =~ ^$icount_item(,$icount_item)*$ ]] ||
@@ -98,25 +124,45 @@ for bits in 64 32; do
 		die "cannot build tools/entry_bench.c ($bits-bit)"
 done
 printf 'x86/entry_bench_64\nx86/entry_bench_32\n' > "$tests/list"
+plugin=$bench/serial_plugin.so
+header=$QEMU_DIR/src/include/qemu/qemu-plugin.h
+# A QEMU from the cache comes without its source: prepare the tree.
+[ -f "$header" ] || "$TOP/scripts/qemu-tree.sh" > /dev/null
+[ -f "$header" ] || die "no $header: the plugin is built against our QEMU's source tree"
+# shellcheck disable=SC2046 # pkg-config prints several words
+gcc -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter $(pkg-config --cflags glib-2.0) \
+	-I"${header%/*}" -o "$plugin" "$TOP/tools/serial_plugin.c" ||
+	die "cannot build tools/serial_plugin.c"
 printf 'x86/entry_bench_64 3600\nx86/entry_bench_32 3600\n' > "$bench/timeouts"
 initrd=$(FRED61_TESTS=$tests FRED61_INITRAMFS=$bench/initramfs FRED61_TIMEOUTS=$bench/timeouts \
 	"$TOP/scripts/initramfs.sh")
 say "prepared in $((SECONDS - t0)) s"
 
-# One boot: config name, run number, kernel, mode, and "icount" (one
-# vCPU, every case) or "smp" (two vCPUs, host clock, membarrier only).
+# The CPU model's -cpu argument in a mode.
+cpu_arg() {
+	case $1-$2 in
+	amd-idt) echo max,-smap ;;
+	amd-fred) echo max,-smap,+fred,+lkgs,+wrmsrns ;;
+	intel-idt) echo WildcatLake,-fred ;;
+	intel-fred) echo WildcatLake ;;
+	esac
+}
+
+# One boot: CPU model, config name, run number, kernel, mode, and "icount"
+# (one vCPU, every case) or "smp" (two vCPUs, host clock, membarrier only).
 run_one() {
-	local cfg=$1 n=$2 kernel=$3 mode=$4 kind=$5 d extra cmdline smp
+	local model=$1 cfg=$2 n=$3 kernel=$4 mode=$5 kind=$6 d extra cmdline smp
 	if [ "$kind" = icount ]; then
-		d=$out/$cfg-$n extra="-icount $ICOUNT" smp=1
+		d=$out/$model/$cfg-$n smp=1
+		extra="-icount $ICOUNT -plugin $plugin -d plugin -D $d/serial.log"
 		cmdline="ENTRY_BENCH_SCALE=$SCALE"
 	else
-		d=$out/$cfg-smp-$n extra="" smp=2
+		d=$out/$model/$cfg-smp-$n extra="" smp=2
 		cmdline="ENTRY_BENCH_SCALE=$SCALE ENTRY_BENCH_CASES=membarrier"
 	fi
-	say "run $n: $cfg ($kind)"
+	say "run $n: $model $cfg ($kind)"
 	QEMU=$qemu QEMU_FRED=$qemu QEMU_EXTRA_ARGS="$extra" SMP=$smp \
-		QEMU_CPU=$([ "$mode" = fred ] && echo max,-smap,+fred,+lkgs,+wrmsrns || echo max,-smap) \
+		QEMU_CPU=$(cpu_arg "$model" "$mode") \
 		FRED_CMDLINE=fred=on \
 		KERNEL_CMDLINE="$cmdline" BOOT_TIMEOUT=1200 STALL_TIMEOUT=3600 \
 		"$TOP/scripts/boot.sh" "$mode" "$kernel" "$initrd" "$d" ||
@@ -136,22 +182,36 @@ run_one() {
 	if [ "$kind" = smp ]; then
 		grep -q '^bench membarrier ' "$d/results.log" ||
 			die "$cfg run $n: no membarrier figure on 2 vCPUs (logs: $d/results.log)"
+	else
+		[ "$(grep -c '^serial [0-9]' "$d/serial.log" 2>/dev/null)" = "$(grep -c '^serial ' "$d/results.log")" ] ||
+			die "$cfg run $n: the plugin's reports do not match entry_bench's windows (logs: $d)"
 	fi
 }
 
 rm -rf "$out"
 mkdir -p "$out"
-say "host load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) CPUs); QEMU -icount $ICOUNT"
-for n in $(seq "$RUNS"); do
-	for kind in icount smp; do
-		run_one vanilla "$n" "$vanilla" idt $kind
-		run_one idt "$n" "$patched" idt $kind
-		run_one fred "$n" "$patched" fred $kind
-		if [ -n "$ref" ]; then
-			run_one ref-idt "$n" "$ref" idt $kind
-			run_one ref-fred "$n" "$ref" fred $kind
-		fi
+say "host load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) CPUs); QEMU -icount $ICOUNT; CPU models: $models"
+for model in $models; do
+	for n in $(seq "$RUNS"); do
+		for kind in icount smp; do
+			run_one "$model" vanilla "$n" "$vanilla" idt $kind
+			run_one "$model" idt "$n" "$patched" idt $kind
+			run_one "$model" fred "$n" "$patched" fred $kind
+			if [ -n "$BEFORE" ]; then
+				run_one "$model" old-idt "$n" "$BEFORE" idt $kind
+				run_one "$model" old-fred "$n" "$BEFORE" fred $kind
+			fi
+			if [ -n "$ref" ]; then
+				run_one "$model" ref-idt "$n" "$ref" idt $kind
+				run_one "$model" ref-fred "$n" "$ref" fred $kind
+			fi
+		done
 	done
+	{
+		echo "CPU model: $model (-cpu $(cpu_arg "$model" idt) / $(cpu_arg "$model" fred))"
+		"$py" "$TOP/scripts/bench-report.py" "$out/$model" "$out/$model/bench.png"
+		echo
+	} | tee -a "$out/table.txt"
+	[ "${PIPESTATUS[0]}" = 0 ] || die "bench-report.py failed for $model"
 done
-"$py" "$TOP/scripts/bench-report.py" "$out" "$out/bench.png" | tee "$out/table.txt"
-say "table: ${out#"$TOP"/}/table.txt, plot: ${out#"$TOP"/}/bench.png; $((SECONDS - t0)) s in all"
+say "table: ${out#"$TOP"/}/table.txt, plots: ${out#"$TOP"/}/<model>/bench.png; $((SECONDS - t0)) s in all"

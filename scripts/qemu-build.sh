@@ -110,12 +110,14 @@ if command -v ccache >/dev/null 2>&1; then
 	export CCACHE_BASEDIR=$QEMU_DIR
 fi
 # Everything optional is off (--without-default-features), so the binary
-# does not depend on which libraries this host happens to have.
+# does not depend on which libraries this host happens to have, but for
+# TCG plugins (glib's gmodule, which QEMU needs anyway): make bench loads
+# tools/serial_plugin.c to count the serializing instructions a path runs.
 conf=(--cc="$cc" --target-list=x86_64-softmmu --enable-tcg --disable-kvm
       --disable-docs --disable-gtk --disable-sdl --disable-vnc --disable-opengl
       --disable-spice --disable-xen --disable-werror
       --without-default-features --disable-user --disable-tools
-      --disable-guest-agent --disable-slirp --enable-fdt=system
+      --disable-guest-agent --disable-slirp --enable-fdt=system --enable-plugins
       --disable-install-blobs --firmwarepath="$firmware"
       --with-git-submodules=ignore --disable-containers
       --with-pkgversion="fred61: Debian $QEMU_SRCVER + qemu/series")

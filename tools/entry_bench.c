@@ -17,6 +17,12 @@
  * instructions, so these are instructions per round trip, and they repeat
  * from run to run; on hardware they are nanoseconds.
  *
+ * Each timed batch runs between two marker NOPs that tools/serial_plugin.c
+ * (a QEMU plugin, loaded by make bench) watches for; after the batches a
+ * third marker has it report the serializing and microcoded instructions
+ * the kernel ran in them, and we print "serial <case> <round trips>" for
+ * that report. Without the plugin the markers are NOPs.
+ *
  * Usage: entry_bench [-s SCALE] [-r REPS] [CASE...]
  *   SCALE multiplies every case's iteration count (default 1, may be
  *   fractional), REPS is the number of timed batches (default 7); no CASE
@@ -414,6 +420,10 @@ static void print_vendor(void)
 		fclose(f);
 }
 
+/* Markers for tools/serial_plugin.c: NOPL disp32(%eax,%eax,1), 9 bytes. */
+#define SERIAL_MARK(d)	asm volatile (".byte 0x66, 0x0f, 0x1f, 0x84, 0x00\n\t" \
+				      ".long " #d ::: "memory")
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -441,15 +451,21 @@ static void measure(const struct bench *b)
 		if (b->before)
 			b->before(n);
 		t0 = now_ns();
-		b->run(n);
 		if (r >= 0)
+			SERIAL_MARK(0x5e710001);
+		b->run(n);
+		if (r >= 0) {
+			SERIAL_MARK(0x5e710002);
 			t[r] = now_ns() - t0;
+		}
 		if (b->after)
 			b->after(n);
 	}
+	SERIAL_MARK(0x5e710003);
 	if (b->teardown)
 		b->teardown();
 	qsort(t, reps, sizeof(t[0]), cmp_u64);
+	printf("serial %s %ld\n", b->name, n * reps);
 	printf("bench %s %.1f %.1f %.1f %ld %d\n", b->name,
 	       (double)t[reps / 2] / n, (double)t[0] / n,
 	       (double)t[reps - 1] / n, n, reps);
