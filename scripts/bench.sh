@@ -49,9 +49,10 @@
 # trip, per path and configuration.
 #
 # Each configuration boots RUNS times (default 2), interleaved; the table
-# (build/logs/bench/table.txt, and bench.png beside it) gives the medians,
-# the ratios patched-IDT/vanilla, FRED/IDT and 6.12's FRED/IDT, and the
-# run-to-run spread. A run whose kernel warns, or whose CPU mode is not
+# (build/logs/bench/table.txt, one part per CPU model; each model's
+# bench.png in build/logs/bench/<model>/) gives the medians, the ratios
+# patched-IDT/vanilla, FRED/IDT and 6.12's FRED/IDT (and the old kernel's
+# with BEFORE=), the run-to-run spread, and the costly instructions. A run whose kernel warns, or whose CPU mode is not
 # the one asked for, fails the bench. SCALE multiplies entry_bench's
 # iteration counts (0.1 for a quick look).
 . "$(dirname "$0")/lib.sh"
