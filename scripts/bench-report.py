@@ -7,7 +7,9 @@ OUTDIR holds one directory per boot, named <config>-<n> (vanilla-1,
 idt-1, fred-1, old-idt-1, old-fred-1, ref-idt-1, ref-fred-1, ...; the
 old-* ones, another build of the patched kernel, only with BEFORE=), each with the results.log that
 scripts/boot.sh wrote; <config>-smp-<n> are the boots on 2 vCPUs without
--icount, whose cases are marked "*" (host nanoseconds, not instructions). For every case and configuration the table gives
+-icount, whose cases are marked "*" (host nanoseconds, not instructions),
+and whose ipi.log (tools/ipi_plugin.c) gives the same cases counted in
+kernel instructions, unmarked. For every case and configuration the table gives
 the median over the runs of each run's median batch, and the ratios
 patched-IDT / vanilla, FRED / IDT and, for the reference kernel, its
 FRED / IDT. The last column is the run-to-run spread: the largest
@@ -64,7 +66,53 @@ def read_runs(outdir):
                     if case not in order:
                         order.append(case)
                     cfg.setdefault(case, []).append(float(w[2]))
+        if m.group(2):
+            for case, per in read_ipi(outdir, name).items():
+                if case not in order:
+                    order.insert(first_starred(order), case)
+                cfg.setdefault(case, []).append(per)
     return data, order, vulns
+
+
+def first_starred(order):
+    """Where a counted case goes: before the host-clock ones."""
+    return next((i for i, c in enumerate(order) if c.endswith("*")), len(order))
+
+
+def read_ipi(outdir, name):
+    """{case: kernel instructions per round trip} of a two-vCPU boot with
+    ipi.log (tools/ipi_plugin.c): per report, the most frequent excursion
+    length of each vCPU, summed (the caller's system call and the IPI it
+    sends), for the window of the same rank in results.log. A report
+    where either vCPU's most frequent length covers under half of its
+    excursions is no count of the path and fails the report."""
+    log = os.path.join(outdir, name, "ipi.log")
+    res = os.path.join(outdir, name, "results.log")
+    if not os.path.isfile(log):
+        return {}
+    with open(res, errors="replace") as f:
+        windows = [w[1] for w in (line.split() for line in f)
+                   if len(w) == 3 and w[0] == "serial"]
+    with open(log, errors="replace") as f:
+        reports = [w[2:] for w in (line.split() for line in f)
+                   if len(w) >= 3 and w[0] == "ipi"]
+    if len(reports) != len(windows):
+        sys.exit(f"bench-report.py: {name}: {len(reports)} IPI plugin reports "
+                 f"for {len(windows)} entry_bench windows")
+    out = {}
+    for case, fields in zip(windows, reports):
+        total = 0
+        for fld in fields:
+            vcpu, val = fld.split("=", 1)
+            length, rest = val.split(":", 1)
+            hits, excursions = (int(x) for x in rest.split("/", 1))
+            if hits * 2 < excursions:
+                sys.exit(f"bench-report.py: {name}: {case} {vcpu}: the most "
+                         f"frequent excursion, {length} instructions, is "
+                         f"{hits} of {excursions}: no steady path to count")
+            total += int(length)
+        out[case] = float(total)
+    return out
 
 
 def read_serial(outdir):
@@ -191,6 +239,9 @@ def main():
     print("runs: " + ", ".join(f"{TITLES[c]} {nruns[c]}" for c in configs))
     print("units: guest instructions per round trip (-icount shift=0, 1 vCPU)")
     if any(c.endswith("*") for c in order):
+        print("  but membarrier (2 vCPUs, tools/ipi_plugin.c): kernel instructions"
+              " per round trip on both vCPUs, the system call's and the IPI's"
+              " most frequent lengths")
         print("*: host nanoseconds per round trip, 2 vCPUs without -icount"
               " (noisy: see the spread)")
 

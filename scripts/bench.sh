@@ -36,10 +36,14 @@
 # follows the host's clock again (int3 varied 40-fold between batches).
 # The one case that needs two CPUs, membarrier (an IPI to the CPU that
 # runs the process's other thread), therefore runs in a second boot of
-# each configuration, 2 vCPUs, without -icount: its figures are host
-# nanoseconds and carry the host's noise, and the table marks it with *.
-# timer_irq (a 1 us sleep ended by the APIC timer) is the interrupt path
-# that is counted in instructions.
+# each configuration, 2 vCPUs, without -icount: its timings are host
+# nanoseconds and carry the host's noise, and the table marks them with *.
+# Those boots load tools/ipi_plugin.c, which counts the same round trips
+# in kernel instructions, per vCPU and per excursion into the kernel
+# (spin-wait loops left out), and takes the most frequent length: the
+# membarrier call on one vCPU, the IPI on the other; their sum is the
+# table's unmarked membarrier row. timer_irq (a 1 us sleep ended by the
+# APIC timer) is the interrupt path counted under -icount.
 #
 # Instruction counts treat an IRET like an ADD. The one-vCPU boots also
 # load tools/serial_plugin.c, a QEMU plugin built here against our QEMU's
@@ -126,14 +130,17 @@ for bits in 64 32; do
 done
 printf 'x86/entry_bench_64\nx86/entry_bench_32\n' > "$tests/list"
 plugin=$bench/serial_plugin.so
+ipi_plugin=$bench/ipi_plugin.so
 header=$QEMU_DIR/src/include/qemu/qemu-plugin.h
 # A QEMU from the cache comes without its source: prepare the tree.
 [ -f "$header" ] || "$TOP/scripts/qemu-tree.sh" > /dev/null
 [ -f "$header" ] || die "no $header: the plugin is built against our QEMU's source tree"
-# shellcheck disable=SC2046 # pkg-config prints several words
-gcc -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter $(pkg-config --cflags glib-2.0) \
-	-I"${header%/*}" -o "$plugin" "$TOP/tools/serial_plugin.c" ||
-	die "cannot build tools/serial_plugin.c"
+for p in serial ipi; do
+	# shellcheck disable=SC2046 # pkg-config prints several words
+	gcc -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter $(pkg-config --cflags glib-2.0) \
+		-I"${header%/*}" -o "$bench/${p}_plugin.so" "$TOP/tools/${p}_plugin.c" ||
+		die "cannot build tools/${p}_plugin.c"
+done
 printf 'x86/entry_bench_64 3600\nx86/entry_bench_32 3600\n' > "$bench/timeouts"
 initrd=$(FRED61_TESTS=$tests FRED61_INITRAMFS=$bench/initramfs FRED61_TIMEOUTS=$bench/timeouts \
 	"$TOP/scripts/initramfs.sh")
@@ -150,7 +157,8 @@ cpu_arg() {
 }
 
 # One boot: CPU model, config name, run number, kernel, mode, and "icount"
-# (one vCPU, every case) or "smp" (two vCPUs, host clock, membarrier only).
+# (one vCPU, every case) or "smp" (two vCPUs, host clock, membarrier only,
+# counted by the IPI plugin).
 run_one() {
 	local model=$1 cfg=$2 n=$3 kernel=$4 mode=$5 kind=$6 d extra cmdline smp
 	if [ "$kind" = icount ]; then
@@ -158,7 +166,8 @@ run_one() {
 		extra="-icount $ICOUNT -plugin $plugin -d plugin -D $d/serial.log"
 		cmdline="ENTRY_BENCH_SCALE=$SCALE"
 	else
-		d=$out/$model/$cfg-smp-$n extra="" smp=2
+		d=$out/$model/$cfg-smp-$n smp=2
+		extra="-plugin $ipi_plugin -d plugin -D $d/ipi.log"
 		cmdline="ENTRY_BENCH_SCALE=$SCALE ENTRY_BENCH_CASES=membarrier"
 	fi
 	say "run $n: $model $cfg ($kind)"
@@ -183,6 +192,8 @@ run_one() {
 	if [ "$kind" = smp ]; then
 		grep -q '^bench membarrier ' "$d/results.log" ||
 			die "$cfg run $n: no membarrier figure on 2 vCPUs (logs: $d/results.log)"
+		[ "$(grep -c '^ipi [0-9]' "$d/ipi.log" 2>/dev/null)" = "$(grep -c '^serial ' "$d/results.log")" ] ||
+			die "$cfg run $n: the IPI plugin's reports do not match entry_bench's windows (logs: $d)"
 	else
 		[ "$(grep -c '^serial [0-9]' "$d/serial.log" 2>/dev/null)" = "$(grep -c '^serial ' "$d/results.log")" ] ||
 			die "$cfg run $n: the plugin's reports do not match entry_bench's windows (logs: $d)"
