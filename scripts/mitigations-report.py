@@ -21,7 +21,7 @@ import sys
 LIVE = [
     ("spectre_v2", r"Mitigation: IBRS\b", "IBRS on every entry and exit"),
     ("spectre_v2", r"RSB filling", "RSB filling on context switch"),
-    ("spectre_v2", r"BHI: SW loop", "branch history cleared on entry"),
+    ("spectre_v2", r"BHI: SW loop", "branch history cleared on system call entry"),
     ("retbleed", r"Mitigation: IBRS", "retbleed: IBRS"),
     ("mds", r"Mitigation: Clear CPU buffers", "VERW before the return to user mode"),
     ("mmio_stale_data", r"Mitigation: Clear CPU buffers", "MMIO stale data: VERW"),
