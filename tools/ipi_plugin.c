@@ -40,11 +40,9 @@
 
 #include <qemu-plugin.h>
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
+#include "bench_plugin.h"
 
-#define MARK_BEGIN	0x5e710001u
-#define MARK_END	0x5e710002u
-#define MARK_REPORT	0x5e710003u
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define MAX_VCPUS	8
 
@@ -71,27 +69,9 @@ static GMutex lock;
 static GHashTable *after_pause;
 static GMutex trans_lock;
 
-/* Kernel text: the upper half of the canonical address space. */
-static bool kernel_address(uint64_t va)
-{
-	return va >= 0xffff800000000000ull;
-}
-
 static bool is_pause(const uint8_t *p, size_t len)
 {
 	return len == 2 && p[0] == 0xf3 && p[1] == 0x90;
-}
-
-/* The marker's disp32, or 0 if the instruction is not a marker. */
-static uint32_t marker(const uint8_t *p, size_t len)
-{
-	static const uint8_t head[] = { 0x66, 0x0f, 0x1f, 0x84, 0x00 };
-	uint32_t d;
-
-	if (len != 9 || memcmp(p, head, sizeof(head)))
-		return 0;
-	d = p[5] | p[6] << 8 | p[7] << 16 | (uint32_t)p[8] << 24;
-	return d >= MARK_BEGIN && d <= MARK_REPORT ? d : 0;
 }
 
 static void record(struct vcpu_state *v, uint64_t len)

@@ -39,6 +39,8 @@
 
 #include <qemu-plugin.h>
 
+#include "bench_plugin.h"
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 enum kind {
@@ -61,20 +63,10 @@ static const char *const names[NR_KINDS] = {
 	"rdmsr", "mov_cr8", "lfence", "mfence", "verw", "xsetbv",
 };
 
-#define MARK_BEGIN	0x5e710001u
-#define MARK_END	0x5e710002u
-#define MARK_REPORT	0x5e710003u
-
 static uint64_t count[NR_KINDS];	/* since boot */
 static uint64_t start[NR_KINDS];	/* at the window's begin */
 static uint64_t sum[NR_KINDS];		/* over the closed windows */
 static unsigned long reports;
-
-/* Kernel text: the upper half of the canonical address space. */
-static bool kernel_address(uint64_t va)
-{
-	return va >= 0xffff800000000000ull;
-}
 
 /*
  * The kind of the 64-bit instruction at p (len bytes), or K_NONE. Only the
@@ -180,18 +172,6 @@ static int classify(const uint8_t *p, size_t len)
 		return K_NONE;
 	}
 	return K_NONE;
-}
-
-/* The marker's disp32, or 0 if the instruction is not a marker. */
-static uint32_t marker(const uint8_t *p, size_t len)
-{
-	static const uint8_t head[] = { 0x66, 0x0f, 0x1f, 0x84, 0x00 };
-	uint32_t d;
-
-	if (len != 9 || memcmp(p, head, sizeof(head)))
-		return 0;
-	d = p[5] | p[6] << 8 | p[7] << 16 | (uint32_t)p[8] << 24;
-	return d >= MARK_BEGIN && d <= MARK_REPORT ? d : 0;
 }
 
 static void report(void)
