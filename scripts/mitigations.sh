@@ -14,9 +14,11 @@
 # affected by MMIO stale data and RFDS, and an IA32_ARCH_CAPABILITIES
 # without its "not affected" bits and without enhanced IBRS, but with
 # RSBA (so retbleed applies) and RFDS_CLEAR (VERW clears the register
-# file). No such CPU exists: it has FRED so that the kernel puts IBRS on
-# entry and exit, the branch history clearing loop, VERW before the
-# return to user mode, and RSB filling where a FRED CPU would need none.
+# file), and without BHI_CTRL (so the kernel clears the branch history in
+# software, where WildcatLake sets BHI_DIS_S). No such CPU exists: it has
+# FRED so that the kernel puts IBRS on entry and exit, the branch history
+# clearing loop, VERW before the return to user mode, and RSB filling
+# where a FRED CPU would need none.
 # Logs: build/logs/mitigations-idt/, build/logs/mitigations-fred/.
 . "$(dirname "$0")/lib.sh"
 qemu_only mitigations
@@ -27,7 +29,7 @@ for f in rdctl-no ibrs-all skip-l1dfl-vmentry mds-no pschange-mc-no taa-no \
 	sbdr-ssdp-no fbsdp-no psdp-no pbrsb-no gds-no rfds-no; do
 	AFFECTED_CPU+=",$f=off"
 done
-AFFECTED_CPU+=",rsba=on,rfds-clear=on"
+AFFECTED_CPU+=",rsba=on,rfds-clear=on,bhi-ctrl=off"
 
 t0=$SECONDS
 "$TOP/scripts/tree.sh"
