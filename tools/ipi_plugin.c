@@ -141,19 +141,14 @@ static void report(void)
 	g_string_free(s, true);
 }
 
-static void on_marker(unsigned int vcpu_index, void *udata)
+static void window_begin(void)
 {
-	switch ((uint32_t)(uintptr_t)udata) {
-	case MARK_BEGIN:
-		window_open = true;
-		break;
-	case MARK_END:
-		window_open = false;
-		break;
-	case MARK_REPORT:
-		report();
-		break;
-	}
+	window_open = true;
+}
+
+static void window_end(void)
+{
+	window_open = false;
 }
 
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)

@@ -188,23 +188,17 @@ static void report(void)
 	memset(sum, 0, sizeof(sum));
 }
 
-static void on_marker(unsigned int vcpu_index, void *udata)
+static void window_begin(void)
 {
-	uint32_t d = (uint32_t)(uintptr_t)udata;
+	memcpy(start, count, sizeof(start));
+}
+
+static void window_end(void)
+{
 	int k;
 
-	switch (d) {
-	case MARK_BEGIN:
-		memcpy(start, count, sizeof(start));
-		break;
-	case MARK_END:
-		for (k = 0; k < NR_KINDS; k++)
-			sum[k] += count[k] - start[k];
-		break;
-	case MARK_REPORT:
-		report();
-		break;
-	}
+	for (k = 0; k < NR_KINDS; k++)
+		sum[k] += count[k] - start[k];
 }
 
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
