@@ -170,6 +170,19 @@ objects_of() {
 	done
 	return 0
 }
+# build_objects_of FILES: the objects to compile for FILES. The 32-bit
+# vDSO's sources assemble only under the rules that build the vDSO image
+# (-m32 and its flags), not as a kernel object of their own name: ask for
+# the image's object, which builds them.
+build_objects_of() {
+	local o
+	objects_of "$@" | while read -r o; do
+		case $o in
+		arch/x86/entry/vdso/vdso32/*) echo arch/x86/entry/vdso/vdso-image-32.o ;;
+		*) echo "$o" ;;
+		esac
+	done | awk '!seen[$0]++'
+}
 # sparse_at TAG FILES: sparse (C=2) on FILES' objects at the checked-out
 # commit, warnings only, without line numbers, sorted: a multiset that
 # compares across a patch that moves lines.
@@ -257,7 +270,7 @@ for i in $(seq "$FROM" "$TO"); do
 		if [ "$BMODE" = touched ] && [ "$i" -lt "$N" ]; then
 			what=compile
 			read -ra fs <<< "${build_files[i]}"
-			mapfile -t objs < <(objects_of "${fs[@]}")
+			mapfile -t objs < <(build_objects_of "${fs[@]}")
 			if build_objects $v "$log" "${objs[@]}"; then
 				ok=1 nskip=0
 				[ ! -f "$log.skipped" ] || nskip=$(wc -l < "$log.skipped")
